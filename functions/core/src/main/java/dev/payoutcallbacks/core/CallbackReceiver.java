@@ -1,0 +1,174 @@
+package dev.payoutcallbacks.core;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The one write path every provider function shares: verify → translate → apply → respond.
+ *
+ * <ul>
+ *   <li>413 over the size limit, 401 when not authentic (nothing stored);</li>
+ *   <li>400 (or the provider's chosen status) for an authenticated callback we cannot translate,
+ *       after quarantining its raw body;</li>
+ *   <li>200 naming the result only once the outcome is durably recorded;</li>
+ *   <li>503 when DynamoDB fails or contention outlasts the retry bound, so the provider retries.</li>
+ * </ul>
+ */
+public final class CallbackReceiver {
+    public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+    private final ProviderCallbacks provider;
+    private final PayoutLedger ledger;
+    private final Quarantine quarantine;
+    private final int maxBodyBytes;
+    private final Clock clock;
+
+    public CallbackReceiver(ProviderCallbacks provider, PayoutLedger ledger, Quarantine quarantine, int maxBodyBytes,
+                            Clock clock) {
+        this.provider = provider;
+        this.ledger = ledger;
+        this.quarantine = quarantine;
+        this.maxBodyBytes = maxBodyBytes;
+        this.clock = clock;
+    }
+
+    /** Wires a receiver from the function's environment: TABLE_NAME, DEDUP_RETENTION_DAYS, MAX_BODY_BYTES. */
+    public static CallbackReceiver create(ProviderCallbacks provider, FunctionEnvironment env) {
+        var db = DynamoClients.shared(env);
+        String table = env.require("TABLE_NAME");
+        Clock clock = Clock.systemUTC();
+        var ledger = new PayoutLedger(db, table, env.daysOrDefault("DEDUP_RETENTION_DAYS", 7),
+                env.intOrDefault("APPLY_MAX_ATTEMPTS", 8), clock);
+        return new CallbackReceiver(provider, ledger, new Quarantine(db, table, clock),
+                env.intOrDefault("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES), clock);
+    }
+
+    public PayoutLedger ledger() {
+        return ledger;
+    }
+
+    public APIGatewayV2HTTPResponse receive(APIGatewayV2HTTPEvent event, Context context) {
+        long started = System.nanoTime();
+        Instant receivedAt = clock.instant();
+        String requestId = context != null ? context.getAwsRequestId() : null;
+        ObjectNode log = CallbackLog.line(provider.provider(), requestId);
+        APIGatewayV2HTTPResponse answer;
+        try {
+            answer = handle(event, receivedAt, log);
+        } finally {
+            log.put("latencyMs", (System.nanoTime() - started) / 1_000_000);
+            CallbackLog.emit(log);
+        }
+        return answer;
+    }
+
+    private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event, Instant receivedAt, ObjectNode log) {
+        String rawBody = event.getBody();
+        if (rawBody != null && rawBody.length() > maxBodyBytes * 4 / 3 + 4) {
+            log.put("result", "too_large");
+            return HttpAnswers.error(413, "payload_too_large", "body over " + maxBodyBytes + " bytes");
+        }
+        CallbackRequest request;
+        try {
+            request = CallbackRequest.from(event, receivedAt);
+        } catch (IllegalArgumentException badBase64) {
+            log.put("result", "malformed_encoding");
+            return HttpAnswers.error(400, "malformed", "body is not valid base64");
+        }
+        if (request.body().length > maxBodyBytes) {
+            log.put("result", "too_large");
+            return HttpAnswers.error(413, "payload_too_large", "body over " + maxBodyBytes + " bytes");
+        }
+        if (!provider.authentic(request)) {
+            log.put("result", "unauthenticated");
+            return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
+        }
+        try {
+            Translation translation;
+            try {
+                translation = provider.translate(request);
+                if (translation.outcomes().isEmpty() && translation.batchNotice() == null) {
+                    throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, 400,
+                            "callback carries no outcome");
+                }
+            } catch (CallbackRejected rejected) {
+                return quarantined(request, rejected, log);
+            } catch (RuntimeException translationBug) {
+                // Our translation failed on input we did not foresee: keep the body for replay after a fix.
+                return quarantined(request, new CallbackRejected(CallbackRejected.Reason.MALFORMED, 400,
+                        "could not translate: " + translationBug.getClass().getSimpleName()), log);
+            }
+            return apply(translation, log);
+        } catch (SdkException | ApplyContention storageTrouble) {
+            log.put("result", "unavailable");
+            log.put("error", storageTrouble.getClass().getSimpleName());
+            return HttpAnswers.error(503, "unavailable", "could not record the callback; retry later");
+        }
+    }
+
+    private APIGatewayV2HTTPResponse quarantined(CallbackRequest request, CallbackRejected rejected, ObjectNode log) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (String name : provider.replayHeaders()) {
+            String value = request.header(name);
+            if (value != null) {
+                kept.put(name, value);
+            }
+        }
+        String id = quarantine.store(provider.provider(), rejected.reason(), rejected.getMessage(), request, kept);
+        log.put("result", "quarantined");
+        log.put("reason", rejected.reason().name());
+        ObjectNode body = Json.newObject()
+                .put("error", rejected.reason().name().toLowerCase(java.util.Locale.ROOT))
+                .put("message", rejected.getMessage())
+                .put("quarantineId", id);
+        return HttpAnswers.json(rejected.httpStatus(), body);
+    }
+
+    private APIGatewayV2HTTPResponse apply(Translation translation, ObjectNode log) {
+        List<ObjectNode> results = new ArrayList<>();
+        for (PayoutOutcome outcome : translation.outcomes()) {
+            Applied applied = ledger.apply(outcome);
+            ObjectNode r = Json.newObject()
+                    .put("result", applied.result().name())
+                    .put("reference", outcome.payoutReference())
+                    .put("version", applied.state().version());
+            if (applied.state().status() != null) {
+                r.put("status", applied.state().status().wireName());
+            }
+            if (applied.anomaly() != null) {
+                r.put("anomaly", applied.anomaly());
+            }
+            results.add(r);
+        }
+        if (translation.batchNotice() != null) {
+            BatchNotice notice = translation.batchNotice();
+            boolean recorded = ledger.recordBatchNotice(notice);
+            results.add(Json.newObject()
+                    .put("result", recorded ? "RECORDED" : "DUPLICATE")
+                    .put("batchId", notice.batchId())
+                    .put("event", notice.event())
+                    .put("awaitingItemFetch", true));
+        }
+        ObjectNode body = results.get(0).deepCopy();
+        if (results.size() > 1) {
+            ArrayNode all = body.putArray("outcomes");
+            results.forEach(all::add);
+        }
+        log.put("result", body.get("result").asText());
+        if (body.has("reference")) {
+            log.put("reference", body.get("reference").asText());
+            log.put("version", body.get("version").asLong());
+        }
+        return HttpAnswers.json(200, body);
+    }
+}

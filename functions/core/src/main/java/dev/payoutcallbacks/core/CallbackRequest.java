@@ -1,0 +1,83 @@
+package dev.payoutcallbacks.core;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** An HTTP callback as received: raw body bytes exactly as sent, headers case-insensitive. */
+public final class CallbackRequest {
+    private final byte[] body;
+    private final Map<String, String> headers;
+    private final Map<String, String> pathParameters;
+    private final Map<String, String> queryParameters;
+    private final String sourceIp;
+    private final String requestId;
+    private final Instant receivedAt;
+
+    public CallbackRequest(byte[] body, Map<String, String> headers, Map<String, String> pathParameters,
+                           Map<String, String> queryParameters, String sourceIp, String requestId, Instant receivedAt) {
+        this.body = body == null ? new byte[0] : body;
+        this.headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        if (headers != null) {
+            this.headers.putAll(headers);
+        }
+        this.pathParameters = pathParameters == null ? Map.of() : pathParameters;
+        this.queryParameters = queryParameters == null ? Map.of() : queryParameters;
+        this.sourceIp = sourceIp;
+        this.requestId = requestId;
+        this.receivedAt = receivedAt;
+    }
+
+    public static CallbackRequest from(APIGatewayV2HTTPEvent event, Instant receivedAt) {
+        String raw = event.getBody();
+        byte[] body;
+        if (raw == null) {
+            body = new byte[0];
+        } else if (event.getIsBase64Encoded()) {
+            body = Base64.getDecoder().decode(raw);
+        } else {
+            body = raw.getBytes(StandardCharsets.UTF_8);
+        }
+        var ctx = event.getRequestContext();
+        String sourceIp = ctx != null && ctx.getHttp() != null ? ctx.getHttp().getSourceIp() : null;
+        String requestId = ctx != null ? ctx.getRequestId() : null;
+        return new CallbackRequest(body, event.getHeaders(), event.getPathParameters(), event.getQueryStringParameters(),
+                sourceIp, requestId, receivedAt);
+    }
+
+    public byte[] body() {
+        return body;
+    }
+
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    public String header(String name) {
+        return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public String pathParameter(String name) {
+        return pathParameters.get(name);
+    }
+
+    public String queryParameter(String name) {
+        return queryParameters.get(name);
+    }
+
+    public String sourceIp() {
+        return sourceIp;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public Instant receivedAt() {
+        return receivedAt;
+    }
+}

@@ -1,0 +1,290 @@
+package dev.payoutcallbacks.core;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.IdempotentParameterMismatchException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Applies canonical outcomes to the payouts table, exactly once.
+ *
+ * <p>One read (state + this outcome's dedup marker, strongly consistent), a pure decision, then ONE
+ * TransactWriteItems holding the dedup marker, the state change and the history entry. The marker
+ * therefore never exists without its effect. The state action is conditioned on the version read, so a
+ * concurrent writer cancels the transaction and we re-read and decide again (bounded, jittered).
+ */
+public final class PayoutLedger {
+
+    static final String PK = "pk";
+    static final String SK = "sk";
+    static final String STATE_SK = "STATE";
+    static final String HISTORY_PREFIX = "HISTORY#";
+    static final String DEDUP_PREFIX = "DEDUP#";
+    static final String TTL_ATTRIBUTE = "expiresAt";
+
+    private final DynamoDbClient db;
+    private final String table;
+    private final Duration dedupRetention;
+    private final int maxAttempts;
+    private final Clock clock;
+
+    public PayoutLedger(DynamoDbClient db, String table, Duration dedupRetention, int maxAttempts, Clock clock) {
+        this.db = db;
+        this.table = table;
+        this.dedupRetention = dedupRetention;
+        this.maxAttempts = maxAttempts;
+        this.clock = clock;
+    }
+
+    public PayoutLedger(DynamoDbClient db, String table) {
+        this(db, table, Duration.ofDays(7), 8, Clock.systemUTC());
+    }
+
+    public String table() {
+        return table;
+    }
+
+    static String payoutKey(String reference) {
+        return "PAYOUT#" + reference;
+    }
+
+    /** Applies one outcome. Throws SDK exceptions for DynamoDB failures and {@link ApplyContention} past the bound. */
+    public Applied apply(PayoutOutcome outcome) {
+        String pk = payoutKey(outcome.payoutReference());
+        String dedupSk = DEDUP_PREFIX + outcome.dedupKey();
+        double readUnits = 0;
+        double writeUnits = 0;
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            BatchGetItemResponse read = db.batchGetItem(b -> b
+                    .requestItems(Map.of(table, KeysAndAttributes.builder()
+                            .consistentRead(true)
+                            .keys(key(pk, STATE_SK), key(pk, dedupSk))
+                            .build()))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+            readUnits += units(read.consumedCapacity());
+            if (read.hasUnprocessedKeys() && !read.unprocessedKeys().isEmpty()) {
+                backOff(attempt); // throttled: read again
+                continue;
+            }
+            Map<String, AttributeValue> stateItem = null;
+            Map<String, AttributeValue> dedupItem = null;
+            for (Map<String, AttributeValue> item : read.responses().getOrDefault(table, List.of())) {
+                if (STATE_SK.equals(item.get(SK).s())) {
+                    stateItem = item;
+                } else {
+                    dedupItem = item;
+                }
+            }
+            PayoutState current = stateItem == null
+                    ? PayoutState.none(outcome.payoutReference())
+                    : PayoutItems.state(stateItem);
+            if (dedupItem != null) {
+                return new Applied(ApplyResult.DUPLICATE, current, attempt, readUnits, writeUnits, null);
+            }
+            PayoutDecision decision = PayoutDecision.decide(current, outcome);
+            boolean stored = stateItem != null;
+            try {
+                TransactWriteItemsResponse written = db.transactWriteItems(b -> b
+                        .transactItems(writes(outcome, pk, dedupSk, stored, current, decision))
+                        // Same token for the same (outcome, version): the SDK's own retry of a write whose
+                        // answer was lost is answered from DynamoDB's idempotency record, not applied twice.
+                        .clientRequestToken(token(outcome.dedupKey(), current))
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                writeUnits += units(written.consumedCapacity());
+                return new Applied(decision.result(), decision.next(), attempt, readUnits, writeUnits, decision.anomaly());
+            } catch (TransactionCanceledException cancelled) {
+                List<CancellationReason> reasons = cancelled.cancellationReasons();
+                if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                    // Another delivery of this same outcome won the race.
+                    continue; // the re-read answers DUPLICATE with the state it produced
+                }
+                backOff(attempt); // version moved or transaction conflict: decide again on fresh state
+            } catch (IdempotentParameterMismatchException sameTokenOtherWrite) {
+                backOff(attempt); // another delivery used this token first; the re-read settles it
+            }
+        }
+        throw new ApplyContention("payout " + outcome.payoutReference() + " still changing after "
+                + maxAttempts + " attempts");
+    }
+
+    private List<TransactWriteItem> writes(PayoutOutcome o, String pk, String dedupSk, boolean stored,
+                                           PayoutState current, PayoutDecision d) {
+        Instant now = clock.instant();
+        List<TransactWriteItem> items = new ArrayList<>(3);
+
+        Map<String, AttributeValue> marker = new HashMap<>();
+        marker.put(PK, s(pk));
+        marker.put(SK, s(dedupSk));
+        marker.put("result", s(d.result().name()));
+        marker.put("receivedAt", s(Timestamps.sortable(o.receivedAt())));
+        marker.put(TTL_ATTRIBUTE, n(now.plus(dedupRetention).getEpochSecond()));
+        items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(marker)
+                .conditionExpression("attribute_not_exists(pk)").build()).build());
+
+        String versionGuard = stored ? "version = :v" : "attribute_not_exists(pk)";
+        Map<String, AttributeValue> guardValues = stored ? Map.of(":v", n(current.version())) : Map.of();
+        switch (d.result()) {
+            case APPLIED -> items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+                    .item(PayoutItems.stateItem(pk, d.next(), now))
+                    .conditionExpression(versionGuard)
+                    .expressionAttributeValues(guardValues.isEmpty() ? null : guardValues)
+                    .build()).build());
+            case CONFLICT -> {
+                if (stored) {
+                    // Flag, do not bump the version: the state itself did not change.
+                    items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
+                            .key(key(pk, STATE_SK))
+                            .updateExpression("SET reviewReason = if_not_exists(reviewReason, :r), updatedAt = :u ADD anomalies :one")
+                            .conditionExpression(versionGuard)
+                            .expressionAttributeValues(Map.of(":v", n(current.version()), ":r", s(d.anomaly()),
+                                    ":u", s(Timestamps.sortable(now)), ":one", n(1)))
+                            .build()).build());
+                } else {
+                    items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+                            .item(PayoutItems.stateItem(pk, d.next(), now))
+                            .conditionExpression(versionGuard).build()).build());
+                }
+            }
+            case STALE -> items.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                    .tableName(table).key(key(pk, STATE_SK))
+                    .conditionExpression(versionGuard)
+                    .expressionAttributeValues(guardValues.isEmpty() ? null : guardValues)
+                    .build()).build());
+            default -> throw new IllegalStateException("no write for " + d.result());
+        }
+
+        items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
+                .item(PayoutItems.historyItem(pk, historySortKey(o), o, d))
+                .build()).build());
+        return items;
+    }
+
+    private static String historySortKey(PayoutOutcome o) {
+        String digest = UUID.nameUUIDFromBytes(o.dedupKey().getBytes(StandardCharsets.UTF_8)).toString().substring(0, 8);
+        return HISTORY_PREFIX + Timestamps.sortable(o.receivedAt()) + "#" + digest;
+    }
+
+    private static String token(String dedupKey, PayoutState current) {
+        String basis = dedupKey + "@" + current.version() + "/" + current.anomalies();
+        return UUID.nameUUIDFromBytes(basis.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The payout's state and its history, oldest first; empty when never seen. */
+    public Optional<PayoutRecord> read(String reference) {
+        String pk = payoutKey(reference);
+        PayoutState state = null;
+        List<Map<String, AttributeValue>> history = new ArrayList<>();
+        Map<String, AttributeValue> startKey = null;
+        do {
+            Map<String, AttributeValue> from = startKey;
+            QueryResponse page = db.query(QueryRequest.builder().tableName(table).consistentRead(true)
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", s(pk)))
+                    .exclusiveStartKey(from)
+                    .build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                String sk = item.get(SK).s();
+                if (STATE_SK.equals(sk)) {
+                    state = PayoutItems.state(item);
+                } else if (sk.startsWith(HISTORY_PREFIX)) {
+                    history.add(item);
+                }
+            }
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        if (state == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new PayoutRecord(state, history.stream().map(PayoutItems::historyEntry).toList()));
+    }
+
+    /**
+     * Records a provider's batch notice (totals only), once per (provider, batch, event), marked as
+     * awaiting an item fetch by the reconciler. Returns true when newly recorded, false for a duplicate.
+     */
+    public boolean recordBatchNotice(BatchNotice notice) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, s("BATCH#" + notice.provider() + "#" + notice.batchId()));
+        item.put(SK, s("NOTICE#" + notice.event()));
+        item.put("provider", s(notice.provider()));
+        item.put("batchId", s(notice.batchId()));
+        item.put("event", s(notice.event()));
+        item.put("totals", s(notice.totalsJson()));
+        item.put("receivedAt", s(Timestamps.sortable(notice.receivedAt())));
+        item.put("awaitingItemFetch", s(notice.provider()));
+        if (notice.rawPayload() != null) {
+            item.put("rawPayload", s(notice.rawPayload()));
+        }
+        try {
+            db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException duplicate) {
+            return false;
+        }
+    }
+
+    private static void backOff(int attempt) {
+        long capMillis = Math.min(200, 5L << Math.min(attempt, 6));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, capMillis + 1)); // full jitter
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApplyContention("interrupted while backing off");
+        }
+    }
+
+    private static double units(ConsumedCapacity capacity) {
+        return capacity == null || capacity.capacityUnits() == null ? 0 : capacity.capacityUnits();
+    }
+
+    private static double units(List<ConsumedCapacity> capacities) {
+        double total = 0;
+        if (capacities != null) {
+            for (ConsumedCapacity c : capacities) {
+                total += units(c);
+            }
+        }
+        return total;
+    }
+
+    static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of(PK, s(pk), SK, s(sk));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    static BigDecimal decimal(String value) {
+        return value == null ? BigDecimal.ZERO : new BigDecimal(value);
+    }
+}

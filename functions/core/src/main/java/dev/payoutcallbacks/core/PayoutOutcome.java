@@ -1,0 +1,143 @@
+package dev.payoutcallbacks.core;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The canonical record of one thing a provider said about one payout: a superset of Slate's
+ * payout-callback body. Every provider translation produces these; the ledger applies them.
+ */
+public final class PayoutOutcome {
+    private final String payoutReference;
+    private final String orderKey;
+    private final String provider;
+    private final String providerPayoutId;
+    private final PayoutStatus status;
+    private final String stage;
+    private final Money amount;
+    private final Money adjustmentAmount;
+    private final String adjustmentId;
+    private final String failureReason;
+    private final String bankReference;
+    private final Instant eventTime;
+    private final Instant receivedAt;
+    private final OutcomeSource source;
+    private final String rawPayload;
+
+    private PayoutOutcome(Builder b) {
+        this.payoutReference = requireText(b.payoutReference, "payoutReference");
+        this.status = Objects.requireNonNull(b.status, "status");
+        this.provider = requireText(b.provider, "provider");
+        this.receivedAt = Objects.requireNonNull(b.receivedAt, "receivedAt");
+        this.source = b.source == null ? OutcomeSource.WEBHOOK : b.source;
+        this.orderKey = b.orderKey;
+        this.providerPayoutId = b.providerPayoutId;
+        this.stage = b.stage;
+        this.amount = b.amount;
+        this.adjustmentAmount = b.adjustmentAmount;
+        this.adjustmentId = b.adjustmentId;
+        this.failureReason = b.failureReason;
+        this.bankReference = b.bankReference;
+        this.eventTime = b.eventTime;
+        this.rawPayload = b.rawPayload;
+        if (status.isRefund() && adjustmentAmount == null) {
+            throw new IllegalArgumentException("a refund needs its refunded amount");
+        }
+        if (payoutReference.length() > 256) {
+            throw new IllegalArgumentException("payout reference longer than 256 characters");
+        }
+    }
+
+    private static String requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return value;
+    }
+
+    public static Builder builder(String payoutReference, PayoutStatus status) {
+        return new Builder().payoutReference(payoutReference).status(status);
+    }
+
+    /**
+     * The identity of this outcome for dedup. Independent of source and provider route, so a webhook
+     * and a poll (or a forwarded copy) of the same outcome collide. submit_not_received has its own key,
+     * so a later paid/failed still applies; open stages and each refund are distinct outcomes.
+     */
+    public String dedupKey() {
+        StringBuilder key = new StringBuilder(payoutReference).append('|');
+        switch (status) {
+            case PENDING -> key.append("PENDING|").append(stage == null ? "" : stage);
+            case PARTIALLY_REFUNDED, REFUNDED -> key.append("REFUND|").append(
+                    adjustmentId == null ? adjustmentAmount.amountText() : adjustmentId);
+            case REVERSED -> key.append("REVERSED").append(adjustmentId == null ? "" : "|" + adjustmentId);
+            default -> key.append(status.name());
+        }
+        return key.toString();
+    }
+
+    public String payoutReference() { return payoutReference; }
+    public String orderKey() { return orderKey; }
+    public String provider() { return provider; }
+    public String providerPayoutId() { return providerPayoutId; }
+    public PayoutStatus status() { return status; }
+    /** The provider's own name for this step (event or status), kept for audit and open-stage dedup. */
+    public String stage() { return stage; }
+    public Money amount() { return amount; }
+    /** Amount of a refund or reversal, when this outcome is one. */
+    public Money adjustmentAmount() { return adjustmentAmount; }
+    /** The provider's id of a refund or reversal transaction. */
+    public String adjustmentId() { return adjustmentId; }
+    public String failureReason() { return failureReason; }
+    /** UTR, PIX end-to-end id or chain transaction hash. */
+    public String bankReference() { return bankReference; }
+    public Instant eventTime() { return eventTime; }
+    public Instant receivedAt() { return receivedAt; }
+    public OutcomeSource source() { return source; }
+    /** The provider's payload with personal data masked by the provider's translation. */
+    public String rawPayload() { return rawPayload; }
+
+    @Override
+    public String toString() {
+        // No raw payload: it may carry data that has no place in logs.
+        return "PayoutOutcome[" + dedupKey() + " from " + provider + "/" + source.wireName() + "]";
+    }
+
+    public static final class Builder {
+        private String payoutReference;
+        private String orderKey;
+        private String provider;
+        private String providerPayoutId;
+        private PayoutStatus status;
+        private String stage;
+        private Money amount;
+        private Money adjustmentAmount;
+        private String adjustmentId;
+        private String failureReason;
+        private String bankReference;
+        private Instant eventTime;
+        private Instant receivedAt;
+        private OutcomeSource source;
+        private String rawPayload;
+
+        public Builder payoutReference(String v) { this.payoutReference = v; return this; }
+        public Builder orderKey(String v) { this.orderKey = v; return this; }
+        public Builder provider(String v) { this.provider = v; return this; }
+        public Builder providerPayoutId(String v) { this.providerPayoutId = v; return this; }
+        public Builder status(PayoutStatus v) { this.status = v; return this; }
+        public Builder stage(String v) { this.stage = v; return this; }
+        public Builder amount(Money v) { this.amount = v; return this; }
+        public Builder adjustmentAmount(Money v) { this.adjustmentAmount = v; return this; }
+        public Builder adjustmentId(String v) { this.adjustmentId = v; return this; }
+        public Builder failureReason(String v) { this.failureReason = v; return this; }
+        public Builder bankReference(String v) { this.bankReference = v; return this; }
+        public Builder eventTime(Instant v) { this.eventTime = v; return this; }
+        public Builder receivedAt(Instant v) { this.receivedAt = v; return this; }
+        public Builder source(OutcomeSource v) { this.source = v; return this; }
+        public Builder rawPayload(String v) { this.rawPayload = v; return this; }
+
+        public PayoutOutcome build() {
+            return new PayoutOutcome(this);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.payoutcallbacks.payouts;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.payoutcallbacks.core.DynamoClients;
+import dev.payoutcallbacks.core.FunctionEnvironment;
+import dev.payoutcallbacks.core.HttpAnswers;
+import dev.payoutcallbacks.core.PayoutLedger;
+import dev.payoutcallbacks.core.PayoutRecord;
+import dev.payoutcallbacks.core.PayoutViews;
+import dev.payoutcallbacks.core.SharedSecrets;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * GET /payouts/{reference}: the payout's state and history. Internal: the X-Internal-Secret header
+ * must carry one of INTERNAL_SECRETS.
+ */
+public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    public static final String SECRET_HEADER = "X-Internal-Secret";
+
+    private final PayoutLedger ledger;
+    private final SharedSecrets secrets;
+
+    public PayoutQueryHandler() {
+        this(System.getenv());
+    }
+
+    /** For runtimes that host several functions in one JVM (the local run, tests). */
+    public PayoutQueryHandler(Map<String, String> environment) {
+        FunctionEnvironment env = new FunctionEnvironment(environment);
+        this.secrets = SharedSecrets.parse(env.require("INTERNAL_SECRETS"));
+        this.ledger = new PayoutLedger(DynamoClients.shared(env), env.require("TABLE_NAME"));
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        String presented = null;
+        if (event.getHeaders() != null) {
+            for (Map.Entry<String, String> h : event.getHeaders().entrySet()) {
+                if (SECRET_HEADER.equalsIgnoreCase(h.getKey())) {
+                    presented = h.getValue();
+                }
+            }
+        }
+        if (!secrets.matches(presented)) {
+            return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
+        }
+        String reference = event.getPathParameters() == null ? null : event.getPathParameters().get("reference");
+        if (reference == null || reference.isBlank()) {
+            return HttpAnswers.error(400, "malformed", "path parameter reference is required");
+        }
+        try {
+            Optional<PayoutRecord> record = ledger.read(reference);
+            return record.map(r -> HttpAnswers.json(200, PayoutViews.payout(r)))
+                    .orElseGet(() -> HttpAnswers.error(404, "not_found", "no payout " + reference));
+        } catch (SdkException e) {
+            return HttpAnswers.error(503, "unavailable", "could not read the payout; retry later");
+        }
+    }
+}

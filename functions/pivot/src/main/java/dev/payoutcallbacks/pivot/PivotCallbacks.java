@@ -1,0 +1,167 @@
+package dev.payoutcallbacks.pivot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.payoutcallbacks.core.BatchNotice;
+import dev.payoutcallbacks.core.CallbackRejected;
+import dev.payoutcallbacks.core.CallbackRequest;
+import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.Money;
+import dev.payoutcallbacks.core.PayoutOutcome;
+import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.PersonalData;
+import dev.payoutcallbacks.core.ProviderCallbacks;
+import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.Translation;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Pivot Payment (Indonesia, IDR) payout callbacks (seed 001).
+ *
+ * <p>Auth: {@code X-API-Key} is the merchant's Callback API Key (no HMAC, no timestamp documented).
+ * Single events (PAYOUT.SUCCESS | FAILED | DELAYED, with {@code data.payouts}) map to one outcome;
+ * bulk events (PAYOUT.DONE | PENDING | DELAYED | CANCELLED, with totals in {@code data.payoutResults})
+ * are recorded as batch notices for the reconciler to fetch item by item.
+ *
+ * <p>Unknown events and statuses answer 400 after quarantine: Pivot retries only 5xx, 408 and 429, so
+ * a 400 stops a retry that could never succeed, and the quarantined body waits for a fix and replay.
+ */
+public final class PivotCallbacks implements ProviderCallbacks {
+    public static final String API_KEY_HEADER = "X-API-Key";
+
+    private static final Set<String> SINGLE_EVENTS = Set.of("PAYOUT.SUCCESS", "PAYOUT.FAILED", "PAYOUT.DELAYED");
+    private static final Set<String> BULK_EVENTS = Set.of("PAYOUT.DONE", "PAYOUT.PENDING", "PAYOUT.DELAYED",
+            "PAYOUT.CANCELLED");
+
+    /** Item statuses (documented) to canonical ones. APPROVED: waiting for balance; not final. */
+    static final Map<String, PayoutStatus> ITEM_STATUSES = Map.of(
+            "APPROVED", PayoutStatus.PENDING,
+            "PENDING", PayoutStatus.PENDING,
+            "DELAYED", PayoutStatus.PENDING,
+            "SUCCESS", PayoutStatus.PAID,
+            "FAILED", PayoutStatus.FAILED,
+            "CANCELLED", PayoutStatus.CANCELLED);
+
+    /** What each single event may carry as item status. */
+    private static final Map<String, Set<PayoutStatus>> EVENT_ALLOWS = Map.of(
+            "PAYOUT.SUCCESS", Set.of(PayoutStatus.PAID),
+            "PAYOUT.FAILED", Set.of(PayoutStatus.FAILED, PayoutStatus.CANCELLED),
+            "PAYOUT.DELAYED", Set.of(PayoutStatus.PENDING));
+
+    private final SharedSecrets apiKeys;
+
+    public PivotCallbacks(SharedSecrets apiKeys) {
+        this.apiKeys = apiKeys;
+    }
+
+    @Override
+    public String provider() {
+        return "pivot";
+    }
+
+    @Override
+    public boolean authentic(CallbackRequest request) {
+        return apiKeys.matches(request.header(API_KEY_HEADER));
+    }
+
+    @Override
+    public Translation translate(CallbackRequest request) throws CallbackRejected {
+        ObjectNode body = Json.object(request.body());
+        String event = Json.text(body, "event");
+        if (event == null) {
+            throw CallbackRejected.malformed("event is required");
+        }
+        JsonNode data = body.get("data");
+        if (data == null || !data.isObject()) {
+            throw CallbackRejected.malformed("data must be an object");
+        }
+        String masked = Json.masked(body, PersonalData.COMMON_FIELDS);
+        if (data.has("payouts") && SINGLE_EVENTS.contains(event)) {
+            return Translation.of(single(event, data, request, masked));
+        }
+        if (data.has("payoutResults") && BULK_EVENTS.contains(event)) {
+            return Translation.batch(bulk(event, data, request, masked));
+        }
+        if (SINGLE_EVENTS.contains(event) || BULK_EVENTS.contains(event)) {
+            throw CallbackRejected.malformed(event + " needs data.payouts (single) or data.payoutResults (bulk)");
+        }
+        throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, 400, "unknown event \"" + clip(event) + "\"");
+    }
+
+    private PayoutOutcome single(String event, JsonNode data, CallbackRequest request, String masked)
+            throws CallbackRejected {
+        JsonNode item = data.get("payouts");
+        if (!item.isObject()) {
+            throw CallbackRejected.malformed("data.payouts must be an object");
+        }
+        String reference = Json.text(item, "referenceId");
+        if (reference == null || reference.isBlank()) {
+            throw CallbackRejected.malformed("data.payouts.referenceId is required");
+        }
+        String itemStatus = Json.text(item, "status");
+        PayoutStatus status;
+        if (itemStatus == null) {
+            status = EVENT_ALLOWS.get(event).iterator().next();
+        } else {
+            status = ITEM_STATUSES.get(itemStatus);
+            if (status == null) {
+                throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, 400,
+                        "unmapped payout status \"" + clip(itemStatus) + "\"");
+            }
+            if (!EVENT_ALLOWS.get(event).contains(status)) {
+                throw CallbackRejected.malformed(event + " cannot carry status " + itemStatus);
+            }
+        }
+        try {
+            return PayoutOutcome.builder(reference, status)
+                    .provider(provider())
+                    .providerPayoutId(Json.text(data, "uuid"))
+                    .stage(event + "/" + (itemStatus == null ? "-" : itemStatus))
+                    .amount(amount(item.get("amount")))
+                    .failureReason(status == PayoutStatus.PAID ? null : Json.text(item, "reason"))
+                    .receivedAt(request.receivedAt())
+                    .rawPayload(masked)
+                    .build();
+        } catch (IllegalArgumentException invalid) {
+            throw CallbackRejected.malformed(invalid.getMessage());
+        }
+    }
+
+    /** {@code {currency, value}}; value is whole rupiah, a string (a number is accepted too). */
+    private static Money amount(JsonNode amount) {
+        if (amount == null || amount.isNull()) {
+            return null;
+        }
+        if (!amount.isObject()) {
+            throw new IllegalArgumentException("data.payouts.amount must be {currency, value}");
+        }
+        String currency = Json.text(amount, "currency");
+        String value = Json.scalarText(amount.get("value"));
+        if (value == null) {
+            throw new IllegalArgumentException("data.payouts.amount.value is required");
+        }
+        try {
+            return Money.parse(value, currency == null ? "IDR" : currency);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("data.payouts.amount: " + e.getMessage());
+        }
+    }
+
+    private BatchNotice bulk(String event, JsonNode data, CallbackRequest request, String masked)
+            throws CallbackRejected {
+        String batchId = Json.text(data, "uuid");
+        if (batchId == null || batchId.isBlank()) {
+            throw CallbackRejected.malformed("data.uuid is required for a bulk event");
+        }
+        JsonNode totals = data.get("payoutResults");
+        if (!totals.isObject()) {
+            throw CallbackRejected.malformed("data.payoutResults must be an object");
+        }
+        return new BatchNotice(provider(), batchId, event, Json.write(totals), request.receivedAt(), masked);
+    }
+
+    private static String clip(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.payoutcallbacks.slate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.payoutcallbacks.core.CallbackRejected;
+import dev.payoutcallbacks.core.CallbackRequest;
+import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.Money;
+import dev.payoutcallbacks.core.OutcomeSource;
+import dev.payoutcallbacks.core.PayoutOutcome;
+import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.PersonalData;
+import dev.payoutcallbacks.core.ProviderCallbacks;
+import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.Translation;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Slate's canonical payout-callback body: {payout_reference?, order_key?, status, amount?, currency?,
+ * failure_reason?, gateway_payload?}, plus optional canonical extensions (provider, provider_payout_id,
+ * bank_reference, event_time, source, stage, adjustment_amount, adjustment_id) so internal services
+ * and the reconciler can say everything a canonical outcome holds. Authenticated by an internal secret.
+ */
+public final class SlateCallbacks implements ProviderCallbacks {
+    public static final String SECRET_HEADER = "X-Internal-Secret";
+
+    private final SharedSecrets secrets;
+
+    public SlateCallbacks(SharedSecrets secrets) {
+        this.secrets = secrets;
+    }
+
+    @Override
+    public String provider() {
+        return "slate";
+    }
+
+    @Override
+    public boolean authentic(CallbackRequest request) {
+        return secrets.matches(request.header(SECRET_HEADER));
+    }
+
+    @Override
+    public Translation translate(CallbackRequest request) throws CallbackRejected {
+        ObjectNode body = Json.object(request.body());
+        String reference = firstText(body, "payout_reference", "order_key");
+        if (reference == null) {
+            throw CallbackRejected.malformed("payout_reference or order_key is required");
+        }
+        String statusText = Json.text(body, "status");
+        if (statusText == null) {
+            throw CallbackRejected.malformed("status is required (paid | failed | submit_not_received | ...)");
+        }
+        PayoutStatus status = PayoutStatus.fromWireName(statusText);
+        if (status == null) {
+            throw CallbackRejected.malformed("unknown status \"" + abbreviate(statusText) + "\"");
+        }
+        OutcomeSource source = OutcomeSource.INTERNAL;
+        String sourceText = Json.text(body, "source");
+        if (sourceText != null) {
+            source = OutcomeSource.fromWireName(sourceText);
+            if (source == null) {
+                throw CallbackRejected.malformed("source must be webhook, poll or internal");
+            }
+        }
+        String currency = Json.text(body, "currency");
+        try {
+            PayoutOutcome outcome = PayoutOutcome.builder(reference, status)
+                    .orderKey(Json.text(body, "order_key"))
+                    .provider(body.hasNonNull("provider") ? Json.text(body, "provider") : provider())
+                    .providerPayoutId(Json.text(body, "provider_payout_id"))
+                    .stage(Json.text(body, "stage"))
+                    .amount(money(body.get("amount"), currency, "amount"))
+                    .adjustmentAmount(money(body.get("adjustment_amount"), currency, "adjustment_amount"))
+                    .adjustmentId(Json.text(body, "adjustment_id"))
+                    .failureReason(Json.text(body, "failure_reason"))
+                    .bankReference(Json.text(body, "bank_reference"))
+                    .eventTime(instant(Json.text(body, "event_time")))
+                    .receivedAt(request.receivedAt())
+                    .source(source)
+                    .rawPayload(Json.masked(body, PersonalData.COMMON_FIELDS))
+                    .build();
+            return Translation.of(outcome);
+        } catch (IllegalArgumentException invalid) {
+            throw CallbackRejected.malformed(invalid.getMessage());
+        }
+    }
+
+    private static Money money(JsonNode node, String currency, String field) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (currency == null) {
+            throw new IllegalArgumentException("currency is required with " + field);
+        }
+        String text = Json.scalarText(node);
+        if (text == null) {
+            throw new IllegalArgumentException(field + " must be a decimal string such as \"12.50\"");
+        }
+        try {
+            return Money.parse(text, currency);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage());
+        }
+    }
+
+    private static Instant instant(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("event_time must be ISO-8601 UTC, e.g. 2026-01-31T12:00:00Z");
+        }
+    }
+
+    private static String firstText(ObjectNode body, String... fields) {
+        for (String field : fields) {
+            String value = Json.text(body, field);
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.payoutcallbacks.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
+import dev.payoutcallbacks.local.dynamodb.SamTemplate;
+import dev.payoutcallbacks.local.dynamodb.TemplateTables;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The local run, without Docker.
+ *
+ * <pre>
+ *   serve  [--port 3000] [--dynamodb-port 8000] [--data-dir DIR] [--env-vars infra/local-env.json]
+ *   invoke &lt;FunctionLogicalId&gt; -e &lt;event.json&gt; [--data-dir DIR] [--env-vars ...]
+ * </pre>
+ */
+public final class LocalApi {
+    private LocalApi() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int status;
+        try {
+            status = run(args);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("error: " + e.getMessage());
+            status = 2;
+        }
+        // DynamoDB Local leaves non-daemon threads behind.
+        System.exit(status);
+    }
+
+    static int run(String[] args) throws Exception {
+        List<String> rest = new ArrayList<>(List.of(args));
+        String command = rest.isEmpty() || rest.get(0).startsWith("--") ? "serve" : rest.remove(0);
+        int port = Integer.parseInt(option(rest, "--port", "3000"));
+        int dynamoPort = Integer.parseInt(option(rest, "--dynamodb-port", "8000"));
+        String dataDir = option(rest, "--data-dir", null);
+        String template = option(rest, "--template", null);
+        SamTemplate sam = template == null ? SamTemplate.find() : SamTemplate.load(Path.of(template));
+        Path envVars = Path.of(option(rest, "--env-vars", sam.projectDir().resolve("infra/local-env.json").toString()));
+        switch (command) {
+            case "serve" -> {
+                serve(sam, envVars, port, dynamoPort, dataDir);
+                return 0;
+            }
+            case "invoke" -> {
+                String event = option(rest, "-e", option(rest, "--event", null));
+                if (rest.size() != 1 || event == null) {
+                    throw new IllegalArgumentException("usage: invoke <FunctionLogicalId> -e <event.json>");
+                }
+                return invoke(sam, envVars, rest.get(0), Path.of(event), dataDir);
+            }
+            default -> throw new IllegalArgumentException("unknown command " + command + " (serve | invoke)");
+        }
+    }
+
+    private static void serve(SamTemplate sam, Path envVars, int port, int dynamoPort, String dataDir) throws Exception {
+        EmbeddedDynamoDb dynamo = startDynamo(sam, dynamoPort, dataDir);
+        LocalFunctions functions = LocalFunctions.fromTemplate(sam, envVars, Map.of(
+                "DYNAMODB_ENDPOINT", dynamo.endpoint(), "AWS_REGION", EmbeddedDynamoDb.REGION));
+        LocalHttpApi api = new LocalHttpApi(functions, "127.0.0.1", port);
+        System.out.println("payout-callbacks local API on http://127.0.0.1:" + api.port());
+        for (LocalFunction f : functions.all().values()) {
+            for (LocalFunction.Route r : f.routes()) {
+                System.out.printf("  %-5s http://127.0.0.1:%d%s  -> %s%n", r.method(), api.port(), r.path(), f.logicalId());
+            }
+        }
+        System.out.println("DynamoDB Local on " + dynamo.endpoint() + (dataDir == null ? " (in memory)" : " (data in " + dataDir + ")"));
+        System.out.println("  aws dynamodb scan --table-name PayoutsTable --endpoint-url " + dynamo.endpoint()
+                + " --region " + EmbeddedDynamoDb.REGION);
+        System.out.println("  (any credentials work: AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local)");
+        System.out.println("Ctrl-C to stop.");
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
+            dynamo.close();
+            stop.countDown();
+        }));
+        stop.await();
+    }
+
+    private static int invoke(SamTemplate sam, Path envVars, String logicalId, Path eventFile, String dataDir)
+            throws IOException {
+        JsonNode event = LocalFunctions.EVENTS.readTree(Files.readAllBytes(eventFile));
+        try (EmbeddedDynamoDb dynamo = startDynamo(sam, 0, dataDir)) {
+            LocalFunctions functions = LocalFunctions.fromTemplate(sam, envVars, Map.of(
+                    "DYNAMODB_ENDPOINT", dynamo.endpoint(), "AWS_REGION", EmbeddedDynamoDb.REGION));
+            Object answer = functions.invoke(logicalId, event, new LocalContext(logicalId));
+            System.out.println(LocalFunctions.EVENTS.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+        }
+        return 0;
+    }
+
+    private static EmbeddedDynamoDb startDynamo(SamTemplate sam, int port, String dataDir) throws IOException {
+        Path dir = null;
+        if (dataDir != null) {
+            dir = Path.of(dataDir);
+            Files.createDirectories(dir);
+        }
+        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(port, dir);
+        TemplateTables.createAll(dynamo.client(), sam);
+        return dynamo;
+    }
+
+    private static String option(List<String> args, String name, String fallback) {
+        int i = args.indexOf(name);
+        if (i < 0) {
+            return fallback;
+        }
+        if (i + 1 >= args.size()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        String value = args.get(i + 1);
+        args.remove(i + 1);
+        args.remove(i);
+        return value;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.payoutcallbacks.local;
+
+import java.util.List;
+import java.util.Map;
+
+/** One AWS::Serverless::Function of template.yaml as the local runtime hosts it. */
+public record LocalFunction(String logicalId, String handler, Map<String, String> environment, List<Route> routes) {
+
+    /** An HttpApi event: method and path template such as /payouts/{reference}. */
+    public record Route(String method, String path) {
+        public String routeKey() {
+            return method + " " + path;
+        }
+    }
+
+    public String handlerClass() {
+        int sep = handler.indexOf("::");
+        return sep < 0 ? handler : handler.substring(0, sep);
+    }
+
+    public String handlerMethod() {
+        int sep = handler.indexOf("::");
+        return sep < 0 ? "handleRequest" : handler.substring(sep + 2);
+    }
+}

@@ -1,0 +1,209 @@
+package dev.payoutcallbacks.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An HTTP API on loopback that plays API Gateway (HTTP API, payload format 2.0) for every HttpApi
+ * route of template.yaml: request → APIGatewayV2HTTPEvent → the function's handler → response.
+ */
+public final class LocalHttpApi implements AutoCloseable {
+    /** API Gateway's own payload limit. */
+    private static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+    private final LocalFunctions functions;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final List<Bound> routes = new ArrayList<>();
+
+    private record Bound(LocalFunction function, LocalFunction.Route route, String[] segments) {
+    }
+
+    public LocalHttpApi(LocalFunctions functions, String host, int port) throws IOException {
+        this.functions = functions;
+        functions.all().values().forEach(f -> f.routes().forEach(r ->
+                routes.add(new Bound(f, r, r.path().substring(1).split("/", -1)))));
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        this.executor = Executors.newFixedThreadPool(16);
+        server.setExecutor(executor);
+        server.createContext("/", this::serve);
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public List<LocalFunction.Route> routes() {
+        return routes.stream().map(Bound::route).toList();
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            String path = exchange.getRequestURI().getRawPath();
+            Map<String, String> pathParameters = new LinkedHashMap<>();
+            Bound match = match(method, path, pathParameters);
+            if (match == null) {
+                respond(exchange, 404, "{\"message\":\"Not Found\"}");
+                return;
+            }
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readNBytes(MAX_REQUEST_BYTES + 1);
+            }
+            if (body.length > MAX_REQUEST_BYTES) {
+                respond(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
+                return;
+            }
+            JsonNode event = event(exchange, match, path, pathParameters, body);
+            Object answer;
+            try {
+                answer = functions.invoke(match.function().logicalId(), event, new LocalContext(match.function().logicalId()));
+            } catch (RuntimeException e) {
+                // What API Gateway answers when the integration fails.
+                System.err.println(match.function().logicalId() + " failed: " + e);
+                respond(exchange, 500, "{\"message\":\"Internal Server Error\"}");
+                return;
+            }
+            APIGatewayV2HTTPResponse response = (APIGatewayV2HTTPResponse) answer;
+            if (response.getHeaders() != null) {
+                response.getHeaders().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            }
+            byte[] out = response.getBody() == null ? new byte[0]
+                    : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
+                    : response.getBody().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(response.getStatusCode(), out.length == 0 ? -1 : out.length);
+            if (out.length > 0) {
+                try (OutputStream os = exchange.getResponseBody()) {
+                    os.write(out);
+                }
+            }
+        }
+    }
+
+    private Bound match(String method, String path, Map<String, String> pathParameters) {
+        String[] parts = path.substring(1).split("/", -1);
+        for (Bound b : routes) {
+            if (!b.route().method().equals(method) && !b.route().method().equals("ANY")) {
+                continue;
+            }
+            if (b.segments().length != parts.length) {
+                continue;
+            }
+            Map<String, String> found = new LinkedHashMap<>();
+            boolean ok = true;
+            for (int i = 0; i < parts.length && ok; i++) {
+                String template = b.segments()[i];
+                if (template.startsWith("{") && template.endsWith("}")) {
+                    String value = URLDecoder.decode(parts[i], StandardCharsets.UTF_8);
+                    ok = !value.isEmpty();
+                    found.put(template.substring(1, template.length() - 1), value);
+                } else {
+                    ok = template.equals(parts[i]);
+                }
+            }
+            if (ok) {
+                pathParameters.putAll(found);
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode event(HttpExchange exchange, Bound match, String path, Map<String, String> pathParameters,
+                                  byte[] body) {
+        ObjectNode event = LocalFunctions.EVENTS.createObjectNode();
+        event.put("version", "2.0");
+        event.put("routeKey", match.route().routeKey());
+        event.put("rawPath", path);
+        String query = exchange.getRequestURI().getRawQuery();
+        event.put("rawQueryString", query == null ? "" : query);
+        ObjectNode headers = event.putObject("headers");
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
+        if (query != null && !query.isEmpty()) {
+            ObjectNode params = event.putObject("queryStringParameters");
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                params.put(k, params.has(k) ? params.get(k).asText() + "," + v : v);
+            }
+        }
+        if (!pathParameters.isEmpty()) {
+            ObjectNode params = event.putObject("pathParameters");
+            pathParameters.forEach(params::put);
+        }
+        ObjectNode ctx = event.putObject("requestContext");
+        ctx.put("accountId", "000000000000");
+        ctx.put("apiId", "local");
+        ctx.put("domainName", exchange.getLocalAddress().getHostString());
+        ctx.put("requestId", UUID.randomUUID().toString());
+        ctx.put("routeKey", match.route().routeKey());
+        ctx.put("stage", "$default");
+        ctx.put("timeEpoch", Instant.now().toEpochMilli());
+        ObjectNode http = ctx.putObject("http");
+        http.put("method", exchange.getRequestMethod().toUpperCase(Locale.ROOT));
+        http.put("path", path);
+        http.put("protocol", exchange.getProtocol());
+        http.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
+        http.put("userAgent", exchange.getRequestHeaders().getFirst("User-Agent"));
+        if (body.length > 0) {
+            String text = utf8(body);
+            // As API Gateway: text stays text, anything else arrives base64-encoded.
+            event.put("body", text != null ? text : Base64.getEncoder().encodeToString(body));
+            event.put("isBase64Encoded", text == null);
+        } else {
+            event.put("isBase64Encoded", false);
+        }
+        return event;
+    }
+
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] out = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("content-type", "application/json");
+        exchange.sendResponseHeaders(status, out.length);
+        try (OutputStream os = exchange.getResponseBody()) {
+            os.write(out);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
