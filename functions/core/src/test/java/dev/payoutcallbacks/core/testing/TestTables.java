@@ -1,0 +1,58 @@
+package dev.payoutcallbacks.core.testing;
+
+import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
+import dev.payoutcallbacks.local.dynamodb.SamTemplate;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Fresh payouts tables (as declared in template.yaml) in the test JVM's shared DynamoDB Local. */
+public final class TestTables {
+    private TestTables() {
+    }
+
+    public static EmbeddedDynamoDb dynamo() {
+        return EmbeddedDynamoDb.shared();
+    }
+
+    /** A new, empty PayoutsTable; returns its name. */
+    public static String freshPayoutsTable() {
+        return dynamo().freshTable(SamTemplate.find(), "PayoutsTable");
+    }
+
+    /** A function environment pointing at DynamoDB Local, plus name/value pairs. */
+    public static Map<String, String> environment(String table, String... nameValues) {
+        Map<String, String> env = new HashMap<>();
+        env.put("TABLE_NAME", table);
+        env.put("DYNAMODB_ENDPOINT", dynamo().endpoint());
+        env.put("AWS_REGION", EmbeddedDynamoDb.REGION);
+        for (int i = 0; i + 1 < nameValues.length; i += 2) {
+            env.put(nameValues[i], nameValues[i + 1]);
+        }
+        return env;
+    }
+
+    /** Every item in the table (tests only: a scan). */
+    public static java.util.List<Map<String, AttributeValue>> scan(DynamoDbClient db, String table) {
+        java.util.List<Map<String, AttributeValue>> items = new java.util.ArrayList<>();
+        db.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(items::add);
+        return items;
+    }
+
+    public static java.util.List<Map<String, AttributeValue>> scan(String table) {
+        return scan(dynamo().client(), table);
+    }
+
+    /** Items whose sort key starts with the prefix (STATE, HISTORY#, DEDUP#, ...). */
+    public static java.util.List<Map<String, AttributeValue>> items(String table, String skPrefix) {
+        return scan(table).stream().filter(i -> i.get("sk").s().startsWith(skPrefix)).toList();
+    }
+
+    public static Map<String, AttributeValue> key(String pk, String sk) {
+        Map<String, AttributeValue> key = new HashMap<>();
+        key.put("pk", AttributeValue.fromS(pk));
+        key.put("sk", AttributeValue.fromS(sk));
+        return key;
+    }
+}
