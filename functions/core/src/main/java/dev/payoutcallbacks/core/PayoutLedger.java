@@ -111,9 +111,10 @@ public final class PayoutLedger {
             try {
                 TransactWriteItemsResponse written = db.transactWriteItems(b -> b
                         .transactItems(writes(outcome, pk, dedupSk, stored, current, decision))
-                        // Same token for the same (outcome, version): the SDK's own retry of a write whose
-                        // answer was lost is answered from DynamoDB's idempotency record, not applied twice.
-                        .clientRequestToken(token(outcome.dedupKey(), current))
+                        // One token per attempt: the SDK's own retry of a write whose answer was lost is
+                        // answered from DynamoDB's idempotency record (APPLIED, not a false DUPLICATE), while
+                        // another delivery of the same outcome still meets the dedup marker's condition.
+                        .clientRequestToken(UUID.randomUUID().toString())
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
                 writeUnits += units(written.consumedCapacity());
                 return new Applied(decision.result(), decision.next(), attempt, readUnits, writeUnits, decision.anomaly());
@@ -187,11 +188,6 @@ public final class PayoutLedger {
     private static String historySortKey(PayoutOutcome o) {
         String digest = UUID.nameUUIDFromBytes(o.dedupKey().getBytes(StandardCharsets.UTF_8)).toString().substring(0, 8);
         return HISTORY_PREFIX + Timestamps.sortable(o.receivedAt()) + "#" + digest;
-    }
-
-    private static String token(String dedupKey, PayoutState current) {
-        String basis = dedupKey + "@" + current.version() + "/" + current.anomalies();
-        return UUID.nameUUIDFromBytes(basis.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** The payout's state and its history, oldest first; empty when never seen. */

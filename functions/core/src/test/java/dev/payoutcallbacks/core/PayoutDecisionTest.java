@@ -1,0 +1,118 @@
+package dev.payoutcallbacks.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The decision layer over the table: money arithmetic and what the next state keeps. No database. */
+class PayoutDecisionTest {
+    private static final Instant T = Instant.parse("2026-11-21T08:00:00Z");
+
+    private static PayoutOutcome.Builder outcome(PayoutStatus status) {
+        return PayoutOutcome.builder("po-1", status).provider("test").receivedAt(T);
+    }
+
+    private static PayoutState after(PayoutState state, PayoutOutcome o) {
+        PayoutDecision d = PayoutDecision.decide(state, o);
+        assertEquals(ApplyResult.APPLIED, d.result(), () -> "expected APPLIED, anomaly " + d.anomaly());
+        return d.next();
+    }
+
+    private static PayoutState paid(String amount, String currency) {
+        return after(PayoutState.none("po-1"), outcome(PayoutStatus.PAID).amount(Money.parse(amount, currency)).build());
+    }
+
+    @Test
+    void statusEventWithoutAmountKeepsTheKnownAmount() {
+        PayoutState pending = after(PayoutState.none("po-1"),
+                outcome(PayoutStatus.PENDING).stage("created").amount(Money.parse("12.50", "USD")).build());
+        PayoutState done = after(pending, outcome(PayoutStatus.PAID).bankReference("UTR123").build());
+        assertEquals(0, new BigDecimal("12.50").compareTo(done.amount().amount()));
+        assertEquals("UTR123", done.bankReference());
+        assertEquals(2, done.version());
+    }
+
+    @Test
+    void partialRefundsAccumulateExactlyToFull() {
+        PayoutState state = paid("10.00", "BRL");
+        state = after(state, outcome(PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("r1")
+                .adjustmentAmount(Money.parse("3.00", "BRL")).build());
+        assertEquals(PayoutStatus.PARTIALLY_REFUNDED, state.status());
+        assertEquals(0, new BigDecimal("3.00").compareTo(state.refunded()));
+        state = after(state, outcome(PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("r2")
+                .adjustmentAmount(Money.parse("7.00", "BRL")).build());
+        assertEquals(PayoutStatus.REFUNDED, state.status(), "the refunds add up to what was paid");
+        assertEquals(0, new BigDecimal("10.00").compareTo(state.refunded()));
+    }
+
+    @Test
+    void refundBeyondPaidIsAConflict() {
+        PayoutState state = paid("10.00", "BRL");
+        state = after(state, outcome(PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("r1")
+                .adjustmentAmount(Money.parse("6.00", "BRL")).build());
+        PayoutDecision d = PayoutDecision.decide(state, outcome(PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("r2")
+                .adjustmentAmount(Money.parse("4.01", "BRL")).build());
+        assertEquals(ApplyResult.CONFLICT, d.result());
+        assertTrue(d.anomaly().startsWith("refund_exceeds_paid"), d.anomaly());
+        assertEquals(PayoutStatus.PARTIALLY_REFUNDED, d.next().status());
+        assertEquals(0, new BigDecimal("6.00").compareTo(d.next().refunded()), "refunded total unchanged");
+        assertTrue(d.next().flaggedForReview());
+    }
+
+    @Test
+    void amountDisagreementIsFlaggedNotApplied() {
+        PayoutState pending = after(PayoutState.none("po-1"),
+                outcome(PayoutStatus.PENDING).stage("s").amount(Money.parse("100", "IDR")).build());
+        PayoutDecision d = PayoutDecision.decide(pending, outcome(PayoutStatus.PAID).amount(Money.parse("1000", "IDR")).build());
+        assertEquals(ApplyResult.CONFLICT, d.result());
+        assertEquals(PayoutStatus.PENDING, d.next().status());
+        assertEquals(pending.version(), d.next().version());
+    }
+
+    @Test
+    void sameAmountAtAnotherScaleAgrees() {
+        PayoutState pending = after(PayoutState.none("po-1"),
+                outcome(PayoutStatus.PENDING).stage("s").amount(Money.parse("10", "USD")).build());
+        assertEquals(ApplyResult.APPLIED, PayoutDecision.decide(pending,
+                outcome(PayoutStatus.PAID).amount(Money.parse("10.00", "USD")).build()).result());
+    }
+
+    @Test
+    void conflictKeepsStateAndFlagsOnce() {
+        PayoutState state = paid("5", "USD");
+        PayoutDecision d = PayoutDecision.decide(state, outcome(PayoutStatus.FAILED).failureReason("x").build());
+        assertEquals(ApplyResult.CONFLICT, d.result());
+        assertEquals(PayoutStatus.PAID, d.next().status());
+        assertNull(d.next().failureReason());
+        assertEquals(1, d.next().anomalies());
+    }
+
+    @Test
+    void dedupKeysSeparateWhatMustApplySeparately() {
+        PayoutOutcome paid = outcome(PayoutStatus.PAID).build();
+        PayoutOutcome polledPaid = outcome(PayoutStatus.PAID).source(OutcomeSource.POLL).provider("other").build();
+        PayoutOutcome notReceived = outcome(PayoutStatus.SUBMIT_NOT_RECEIVED).build();
+        assertEquals(paid.dedupKey(), polledPaid.dedupKey(), "a webhook and a poll of one outcome are one outcome");
+        assertNotEquals(paid.dedupKey(), notReceived.dedupKey());
+        assertNotEquals(outcome(PayoutStatus.PENDING).stage("CREATED").build().dedupKey(),
+                outcome(PayoutStatus.PENDING).stage("CONFIRMED").build().dedupKey());
+        assertNotEquals(
+                outcome(PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("r1").adjustmentAmount(Money.parse("1", "BRL")).build().dedupKey(),
+                outcome(PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("r2").adjustmentAmount(Money.parse("1", "BRL")).build().dedupKey());
+    }
+
+    @Test
+    void moneyIsExactAndStrict() {
+        assertEquals("0.30", Money.parse("0.10", "USD").amount().add(Money.parse("0.20", "USD").amount()).toPlainString());
+        assertThrows(IllegalArgumentException.class, () -> Money.parse("1e3", "USD"));
+        assertThrows(IllegalArgumentException.class, () -> Money.parse("-5", "USD"));
+        assertThrows(IllegalArgumentException.class, () -> Money.parse("5", "usd"));
+        assertEquals("10.00", Money.ofMinorUnits("1000", 2, "BRL").amountText());
+    }
+}

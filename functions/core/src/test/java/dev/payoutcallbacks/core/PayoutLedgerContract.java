@@ -1,0 +1,245 @@
+package dev.payoutcallbacks.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+
+/**
+ * The guarded apply against a real DynamoDB engine. Runs on DynamoDB Local (always) and on
+ * LocalStack (where Docker exists) through the subclasses.
+ */
+abstract class PayoutLedgerContract {
+    protected abstract DynamoDbClient client();
+
+    /** A new, empty payouts table as declared in template.yaml. */
+    protected abstract String freshTable();
+
+    private String table;
+    private PayoutLedger ledger;
+    private final AtomicInteger clockTick = new AtomicInteger();
+
+    @BeforeEach
+    void newTable() {
+        table = freshTable();
+        ledger = new PayoutLedger(client(), table, Duration.ofDays(3), 50, Clock.systemUTC());
+    }
+
+    private PayoutOutcome.Builder outcome(String reference, PayoutStatus status) {
+        // Distinct, increasing receive times, as real deliveries have.
+        Instant received = Instant.parse("2026-11-21T08:00:00Z").plusMillis(clockTick.incrementAndGet());
+        return PayoutOutcome.builder(reference, status).provider("test").receivedAt(received);
+    }
+
+    private List<Map<String, AttributeValue>> items(String skPrefix) {
+        List<Map<String, AttributeValue>> found = new ArrayList<>();
+        client().scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(i -> {
+            if (i.get("sk").s().startsWith(skPrefix)) {
+                found.add(i);
+            }
+        });
+        return found;
+    }
+
+    @Test
+    void appliesOnceAndAnswersDuplicateAfter() {
+        PayoutOutcome paid = outcome("po-1", PayoutStatus.PAID).amount(Money.parse("250.00", "USD")).build();
+        Applied first = ledger.apply(paid);
+        Applied again = ledger.apply(outcome("po-1", PayoutStatus.PAID).amount(Money.parse("250.00", "USD")).build());
+
+        assertEquals(ApplyResult.APPLIED, first.result());
+        assertEquals(1, first.state().version());
+        assertEquals(ApplyResult.DUPLICATE, again.result());
+        assertEquals(1, again.state().version());
+        assertEquals(1, items("STATE").size());
+        assertEquals(1, items("HISTORY#").size());
+        assertEquals(1, items("DEDUP#").size());
+        PayoutRecord record = ledger.read("po-1").orElseThrow();
+        assertEquals(PayoutStatus.PAID, record.state().status());
+        assertEquals("250.00", record.state().amount().amountText());
+    }
+
+    @Test
+    void lateNonTerminalIsStaleRecordedAndChangesNothing() {
+        ledger.apply(outcome("po-2", PayoutStatus.PAID).build());
+        Applied late = ledger.apply(outcome("po-2", PayoutStatus.PENDING).stage("IN_PROGRESS").build());
+
+        assertEquals(ApplyResult.STALE, late.result());
+        PayoutRecord record = ledger.read("po-2").orElseThrow();
+        assertEquals(PayoutStatus.PAID, record.state().status());
+        assertEquals(1, record.state().version());
+        assertEquals(List.of(ApplyResult.APPLIED, ApplyResult.STALE),
+                record.history().stream().map(HistoryEntry::result).toList());
+        assertEquals(ApplyResult.DUPLICATE,
+                ledger.apply(outcome("po-2", PayoutStatus.PENDING).stage("IN_PROGRESS").build()).result(),
+                "a stale outcome delivered again is a duplicate, recorded once");
+    }
+
+    @Test
+    void contradictingTerminalIsAConflictFlaggedForReview() {
+        ledger.apply(outcome("po-3", PayoutStatus.PAID).build());
+        Applied conflict = ledger.apply(outcome("po-3", PayoutStatus.FAILED).failureReason("bank said no").build());
+
+        assertEquals(ApplyResult.CONFLICT, conflict.result());
+        PayoutRecord record = ledger.read("po-3").orElseThrow();
+        assertEquals(PayoutStatus.PAID, record.state().status(), "the first terminal outcome stands");
+        assertEquals(1, record.state().version());
+        assertTrue(record.state().flaggedForReview());
+        assertEquals(1, record.state().anomalies());
+        HistoryEntry entry = record.history().get(1);
+        assertEquals(ApplyResult.CONFLICT, entry.result());
+        assertEquals(PayoutStatus.FAILED, entry.reported());
+        assertNotNull(entry.anomaly());
+        assertEquals("bank said no", entry.failureReason());
+    }
+
+    @Test
+    void submitNotReceivedHasItsOwnKeySoALaterPaidStillApplies() {
+        assertEquals(ApplyResult.APPLIED, ledger.apply(outcome("po-4", PayoutStatus.SUBMIT_NOT_RECEIVED).build()).result());
+        Applied paid = ledger.apply(outcome("po-4", PayoutStatus.PAID).build());
+        assertEquals(ApplyResult.APPLIED, paid.result());
+        assertEquals(2, paid.state().version());
+        assertEquals(ApplyResult.DUPLICATE, ledger.apply(outcome("po-4", PayoutStatus.SUBMIT_NOT_RECEIVED).build()).result());
+        assertEquals(ApplyResult.DUPLICATE, ledger.apply(outcome("po-4", PayoutStatus.SUBMIT_NOT_RECEIVED)
+                .source(OutcomeSource.POLL).build()).result(), "a poll's not-received is the same outcome");
+    }
+
+    @Test
+    void adjustmentBeforeAnySuccessIsKeptAsAConflictOnANewPayout() {
+        Applied early = ledger.apply(outcome("po-5", PayoutStatus.REVERSED).build());
+        assertEquals(ApplyResult.CONFLICT, early.result());
+        PayoutRecord record = ledger.read("po-5").orElseThrow();
+        assertNull(record.state().status());
+        assertTrue(record.state().flaggedForReview());
+        assertEquals(1, record.history().size());
+        // The success that follows still applies; the flag stays for an operator.
+        assertEquals(ApplyResult.APPLIED, ledger.apply(outcome("po-5", PayoutStatus.PAID).build()).result());
+        assertTrue(ledger.read("po-5").orElseThrow().state().flaggedForReview());
+    }
+
+    @Test
+    void dedupMarkersExpireByTtlAfterTheRetention() {
+        Instant before = Instant.now();
+        ledger.apply(outcome("po-6", PayoutStatus.PAID).build());
+        Map<String, AttributeValue> marker = items("DEDUP#").get(0);
+        long expiresAt = Long.parseLong(marker.get(PayoutLedger.TTL_ATTRIBUTE).n());
+        long expected = before.plus(Duration.ofDays(3)).getEpochSecond();
+        assertTrue(Math.abs(expiresAt - expected) < 120, "expiresAt " + expiresAt + " vs " + expected);
+        assertEquals(TimeToLiveStatus.ENABLED, client().describeTimeToLive(b -> b.tableName(table))
+                .timeToLiveDescription().timeToLiveStatus());
+        assertEquals(PayoutLedger.TTL_ATTRIBUTE, client().describeTimeToLive(b -> b.tableName(table))
+                .timeToLiveDescription().attributeName());
+        assertTrue(items("HISTORY#").get(0).get(PayoutLedger.TTL_ATTRIBUTE) == null, "history is kept");
+    }
+
+    @Test
+    void duplicateCostsNoWriteAndAppliedWritesInOneTransaction() {
+        Applied applied = ledger.apply(outcome("po-7", PayoutStatus.PAID).build());
+        Applied duplicate = ledger.apply(outcome("po-7", PayoutStatus.PAID).build());
+        assertTrue(applied.writeUnits() > 0, "consumed capacity reported");
+        assertEquals(0.0, duplicate.writeUnits());
+        assertEquals(1, duplicate.attempts());
+        System.out.printf("capacity: applied read=%.1f write=%.1f; duplicate read=%.1f write=%.1f%n",
+                applied.readUnits(), applied.writeUnits(), duplicate.readUnits(), duplicate.writeUnits());
+    }
+
+    /**
+     * Many threads deliver the same outcomes, each several times, for one payout at once. Every distinct
+     * outcome gets exactly one non-duplicate result; the version equals the number of APPLIED results.
+     */
+    @Test
+    void concurrentDeliveriesApplyEachOutcomeExactlyOnce() throws Exception {
+        List<PayoutOutcome> distinct = new ArrayList<>();
+        for (String stage : List.of("CREATED", "CONFIRMED", "IN_PROGRESS", "HASH_RECEIVED")) {
+            distinct.add(outcome("hot", PayoutStatus.PENDING).stage(stage).build());
+        }
+        distinct.add(outcome("hot", PayoutStatus.PAID).amount(Money.parse("99.99", "USD")).build());
+        distinct.add(outcome("hot", PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("r1")
+                .adjustmentAmount(Money.parse("9.99", "USD")).build());
+        List<PayoutOutcome> deliveries = new ArrayList<>();
+        for (int copy = 0; copy < 6; copy++) {
+            deliveries.addAll(distinct);
+        }
+        Collections.shuffle(deliveries, new java.util.Random(7));
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        CountDownLatch start = new CountDownLatch(1);
+        Map<String, List<ApplyResult>> byKey = new ConcurrentHashMap<>();
+        List<Future<Applied>> futures = new ArrayList<>();
+        for (PayoutOutcome delivery : deliveries) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                Applied a = ledger.apply(delivery);
+                byKey.computeIfAbsent(delivery.dedupKey(), k -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(a.result());
+                return a;
+            }));
+        }
+        start.countDown();
+        int retries = 0;
+        for (Future<Applied> f : futures) {
+            retries += f.get(60, TimeUnit.SECONDS).attempts() - 1;
+        }
+        pool.shutdown();
+
+        int applied = 0;
+        for (PayoutOutcome o : distinct) {
+            List<ApplyResult> results = byKey.get(o.dedupKey());
+            assertEquals(6, results.size());
+            List<ApplyResult> firsts = results.stream().filter(r -> r != ApplyResult.DUPLICATE).toList();
+            assertEquals(1, firsts.size(), o.dedupKey() + " got " + results);
+            if (firsts.get(0) == ApplyResult.APPLIED) {
+                applied++;
+            }
+        }
+        PayoutRecord record = ledger.read("hot").orElseThrow();
+        assertEquals(applied, record.state().version());
+        assertEquals(distinct.size(), record.history().size(), "one history entry per distinct outcome");
+        assertEquals(distinct.size(), items("DEDUP#").size());
+        assertTrue(Set.of(PayoutStatus.PAID, PayoutStatus.PARTIALLY_REFUNDED).contains(record.state().status()));
+        System.out.printf("hot payout: %d deliveries, %d distinct, %d applied, %d retries%n",
+                deliveries.size(), distinct.size(), applied, retries);
+    }
+
+    @Test
+    void noDedupMarkerExistsWithoutItsEffect() {
+        ledger.apply(outcome("po-8", PayoutStatus.PENDING).stage("a").build());
+        ledger.apply(outcome("po-8", PayoutStatus.PAID).build());
+        ledger.apply(outcome("po-8", PayoutStatus.FAILED).build());
+        ledger.apply(outcome("po-8", PayoutStatus.PENDING).stage("b").build());
+        ledger.apply(outcome("po-8", PayoutStatus.PAID).build());
+        Set<String> markers = new HashSet<>();
+        items("DEDUP#").forEach(i -> markers.add(i.get("sk").s().substring("DEDUP#".length())));
+        Set<String> effects = new HashSet<>();
+        items("HISTORY#").forEach(i -> effects.add(i.get("dedupKey").s()));
+        assertEquals(4, markers.size());
+        assertEquals(markers, effects);
+        Map<String, String> results = new HashMap<>();
+        items("HISTORY#").forEach(i -> results.put(i.get("dedupKey").s(), i.get("result").s()));
+        assertEquals("CONFLICT", results.get("po-8|FAILED"));
+        assertEquals("STALE", results.get("po-8|PENDING|b"));
+    }
+}
