@@ -38,10 +38,14 @@ public final class Json {
     private Json() {
     }
 
-    /** Parses a callback body that must be a JSON object. */
+    /**
+     * Parses a callback body that must be a JSON object. Numbers in exponent notation are refused: an
+     * amount such as 1.5e3 is ambiguous to people and to some senders' serialisers alike.
+     */
     public static ObjectNode object(byte[] body) throws CallbackRejected {
         JsonNode node;
         try {
+            rejectExponents(body);
             node = MAPPER.readTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw CallbackRejected.malformed("body is not valid JSON: " + firstLine(e.getOriginalMessage()));
@@ -52,6 +56,20 @@ public final class Json {
             throw CallbackRejected.malformed("body must be a JSON object");
         }
         return (ObjectNode) node;
+    }
+
+    private static void rejectExponents(byte[] body) throws IOException, CallbackRejected {
+        try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.createParser(body)) {
+            com.fasterxml.jackson.core.JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_FLOAT) {
+                    String text = parser.getText();
+                    if (text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
+                        throw CallbackRejected.malformed("numbers in exponent notation are not accepted: " + text);
+                    }
+                }
+            }
+        }
     }
 
     private static String firstLine(String message) {

@@ -1,0 +1,295 @@
+package dev.payoutcallbacks.calypso;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.payoutcallbacks.core.CallbackRejected;
+import dev.payoutcallbacks.core.CallbackRequest;
+import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.PayoutOutcome;
+import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.PersonalData;
+import dev.payoutcallbacks.core.ProviderCallbacks;
+import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.Translation;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Calypso (crypto) payout webhooks (seed 002; docs.calypso.money payouts/payout-webhooks).
+ *
+ * <p>Two body shapes are accepted: the documented envelope {@code {requestId, id, createdDate, level,
+ * service, eventType, data{...}}} and the flat shape of the payout-webhooks page (the same fields at
+ * top level, the event in {@code type}). Status events carry no amount: outcomes leave it null and the
+ * core keeps the amount it already has.
+ *
+ * <p>Unknown event types and payout statuses are quarantined and answered <b>200</b>, not 400: Calypso
+ * retries anything but 200 nineteen times over ~34 h, and more than 100 errors in 10 minutes blocks the
+ * whole subscription (valid payout updates included) until someone unblocks it, which then re-sends every
+ * failed webhook at once. A retry cannot succeed before we ship a mapping; the quarantine keeps the
+ * byte-exact body with {@code Sign} and {@code Key} for replay after the fix.
+ */
+public final class CalypsoCallbacks implements ProviderCallbacks {
+    static final String PAYOUT_CHANGE_STATUS = "PAYOUT_CHANGE_STATUS";
+    static final String PAYOUT_CONFIRMED = "PAYOUT_CONFIRMED";
+    static final String PAYOUT_HASH_RECEIVED = "PAYOUT_HASH_RECEIVED";
+    static final String PAYOUT_VALIDATION_ERROR = "PAYOUT_VALIDATION_ERROR";
+
+    /** HTTP status for an authenticated callback we cannot map (see the class comment). */
+    static final int UNMAPPABLE_ANSWER = 200;
+
+    /**
+     * The documented payoutStatus enum, keyed by normalised name ("In Progress" → IN_PROGRESS), so the
+     * human spellings of the event table map too. Open states stay PENDING; their name is the stage.
+     */
+    static final Map<String, PayoutStatus> PAYOUT_STATUSES = Map.of(
+            "CREATION_IN_PROGRESS", PayoutStatus.PENDING,
+            "CREATED", PayoutStatus.PENDING,
+            "PENDING_CONFIRMATION", PayoutStatus.PENDING,
+            "CONFIRMED", PayoutStatus.PENDING,
+            "IN_PROGRESS", PayoutStatus.PENDING,
+            "COMPLETED", PayoutStatus.PAID,
+            "FAILED", PayoutStatus.FAILED,
+            "CANCELED", PayoutStatus.CANCELLED,
+            // A mass payout in which some items failed.
+            "PARTIAL", PayoutStatus.PARTIALLY_PAID);
+
+    static final String STAGE_CONFIRMED = "CONFIRMED";
+    static final String STAGE_HASH_RECEIVED = "HASH_RECEIVED";
+    static final String STAGE_VALIDATION_ERROR = "VALIDATION_ERROR";
+
+    /** PAYOUT_CONFIRMED lists the users who approved the payout: personal data. */
+    static final Set<String> PERSONAL_FIELDS;
+
+    static {
+        Set<String> fields = new HashSet<>(PersonalData.COMMON_FIELDS);
+        fields.add("approved");
+        PERSONAL_FIELDS = Set.copyOf(fields);
+    }
+
+    private static final int MAX_REASON_LENGTH = 500;
+
+    private final CalypsoSignature signature;
+
+    public CalypsoCallbacks(SharedSecrets webhookSecrets) {
+        this.signature = new CalypsoSignature(webhookSecrets);
+    }
+
+    @Override
+    public String provider() {
+        return "calypso";
+    }
+
+    @Override
+    public boolean authentic(CallbackRequest request) {
+        return signature.verify(request);
+    }
+
+    /** Sign and Key let a quarantined callback be verified again on replay; neither is a secret. */
+    @Override
+    public Set<String> replayHeaders() {
+        return Set.of(CalypsoSignature.SIGN_HEADER, CalypsoSignature.KEY_HEADER);
+    }
+
+    @Override
+    public Translation translate(CallbackRequest request) throws CallbackRejected {
+        ObjectNode body = Json.object(request.body());
+        Shape shape = shape(body);
+        switch (shape.event()) {
+            case PAYOUT_CHANGE_STATUS, PAYOUT_CONFIRMED, PAYOUT_HASH_RECEIVED, PAYOUT_VALIDATION_ERROR -> { }
+            default -> throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, UNMAPPABLE_ANSWER,
+                    "unknown eventType \"" + clip(shape.event()) + "\"");
+        }
+        JsonNode fields = shape.fields();
+        PayoutOutcome.Builder outcome = switch (shape.event()) {
+            case PAYOUT_CHANGE_STATUS -> statusChange(fields);
+            case PAYOUT_CONFIRMED -> PayoutOutcome.builder(null, PayoutStatus.PENDING).stage(STAGE_CONFIRMED);
+            case PAYOUT_HASH_RECEIVED -> hashReceived(fields);
+            default -> validationError(fields);
+        };
+        try {
+            return Translation.of(outcome
+                    .payoutReference(reference(fields))
+                    .provider(provider())
+                    .providerPayoutId(providerPayoutId(fields))
+                    .eventTime(eventTime(shape.createdDate()))
+                    .receivedAt(request.receivedAt())
+                    .rawPayload(Json.masked(body, PERSONAL_FIELDS))
+                    .build());
+        } catch (IllegalArgumentException invalid) {
+            throw CallbackRejected.malformed(invalid.getMessage());
+        }
+    }
+
+    /** The event, its fields and the event time, from either body shape. */
+    record Shape(String event, JsonNode fields, String createdDate) {
+    }
+
+    static Shape shape(ObjectNode body) throws CallbackRejected {
+        JsonNode data = body.get("data");
+        if (data != null && !data.isNull()) {
+            if (!data.isObject()) {
+                throw CallbackRejected.malformed("data must be an object");
+            }
+            String outer = Json.text(body, "eventType");
+            String inner = Json.text(data, "type");
+            if (outer != null && inner != null && !outer.equals(inner)) {
+                throw CallbackRejected.malformed("eventType and data.type disagree");
+            }
+            String event = outer != null ? outer : inner;
+            if (event == null || event.isBlank()) {
+                throw CallbackRejected.malformed("eventType is required");
+            }
+            // The envelope's createdDate is when the event was raised; data.createdDate is the payout's creation.
+            String created = Json.text(body, "createdDate");
+            return new Shape(event, data, created != null ? created : Json.text(data, "createdDate"));
+        }
+        String event = Json.text(body, "type");
+        if (event == null) {
+            event = Json.text(body, "eventType");
+        }
+        if (event == null || event.isBlank()) {
+            throw CallbackRejected.malformed("type (flat body) or eventType with data (envelope) is required");
+        }
+        // Flat bodies carry only the payout's createdDate: the best event time there is.
+        return new Shape(event, body, Json.text(body, "createdDate"));
+    }
+
+    private static PayoutOutcome.Builder statusChange(JsonNode fields) throws CallbackRejected {
+        String calypsoStatus = payoutStatus(fields, true);
+        return PayoutOutcome.builder(null, PAYOUT_STATUSES.get(calypsoStatus))
+                .stage(calypsoStatus)
+                .bankReference(hash(fields));
+    }
+
+    /**
+     * A hash is on chain but not all confirmations are in: still open, with the hash as chain reference.
+     * Should the payload's own payoutStatus already be final, that final word is kept rather than lost.
+     */
+    private static PayoutOutcome.Builder hashReceived(JsonNode fields) throws CallbackRejected {
+        String hash = hash(fields);
+        if (hash == null) {
+            throw CallbackRejected.malformed("hash is required for " + PAYOUT_HASH_RECEIVED);
+        }
+        String calypsoStatus = payoutStatus(fields, false);
+        PayoutStatus status = calypsoStatus == null ? PayoutStatus.PENDING : PAYOUT_STATUSES.get(calypsoStatus);
+        return status.terminal()
+                ? PayoutOutcome.builder(null, status).stage(calypsoStatus).bankReference(hash)
+                : PayoutOutcome.builder(null, PayoutStatus.PENDING).stage(STAGE_HASH_RECEIVED).bankReference(hash);
+    }
+
+    /**
+     * A validation error on one withdrawal (dealWithdrawalId) of the payout. Not a payout status of
+     * Calypso's enum and not final: a mass payout may still complete or end PARTIAL, and a failed payout
+     * is announced by PAYOUT_CHANGE_STATUS FAILED. Mapping it to FAILED would re-credit the sender
+     * (Slate "failed") for money that may still go out, and turn the later success into a conflict.
+     * So it is PENDING, one distinct stage per withdrawal, with the reason kept in history.
+     */
+    private static PayoutOutcome.Builder validationError(JsonNode fields) throws CallbackRejected {
+        String withdrawal = scalar(fields, "dealWithdrawalId");
+        String validationStatus = Json.text(fields, "validationStatus");
+        String message = Json.text(fields, "message");
+        String subject = withdrawal != null ? withdrawal : validationStatus;
+        StringBuilder reason = new StringBuilder();
+        if (validationStatus != null) {
+            reason.append(validationStatus);
+        }
+        if (message != null) {
+            reason.append(reason.length() > 0 ? ": " : "").append(message);
+        }
+        return PayoutOutcome.builder(null, PayoutStatus.PENDING)
+                .stage(STAGE_VALIDATION_ERROR + (subject == null ? "" : "/" + subject))
+                .failureReason(reason.length() == 0 ? "validation error" : clipReason(reason.toString()));
+    }
+
+    /** The documented payoutStatus, normalised; UNMAPPED_STATUS (quarantined, 200) when unknown. */
+    private static String payoutStatus(JsonNode fields, boolean required) throws CallbackRejected {
+        String raw = Json.text(fields, "payoutStatus");
+        if (raw == null || raw.isBlank()) {
+            if (required) {
+                throw CallbackRejected.malformed("payoutStatus is required for " + PAYOUT_CHANGE_STATUS);
+            }
+            return null;
+        }
+        String normalised = normalise(raw);
+        if (!PAYOUT_STATUSES.containsKey(normalised)) {
+            throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, UNMAPPABLE_ANSWER,
+                    "unmapped payoutStatus \"" + clip(raw) + "\"");
+        }
+        return normalised;
+    }
+
+    /** "In Progress" and IN_PROGRESS are one status (the docs use both spellings). */
+    static String normalise(String status) {
+        return status.trim().replaceAll("[\\s-]+", "_").toUpperCase(Locale.ROOT);
+    }
+
+    /** The merchant's externalId, else the idempotencyKey given at creation. */
+    private static String reference(JsonNode fields) throws CallbackRejected {
+        for (String field : new String[] {"externalId", "idempotencyKey"}) {
+            String value = scalar(fields, field);
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        throw CallbackRejected.malformed("externalId or idempotencyKey is required");
+    }
+
+    /** Calypso's own id: a JSON number, kept as its exact text. */
+    private static String providerPayoutId(JsonNode fields) throws CallbackRejected {
+        return scalar(fields, "parentExternalId");
+    }
+
+    private static String hash(JsonNode fields) throws CallbackRejected {
+        String hash = scalar(fields, "hash");
+        return hash == null || hash.isBlank() ? null : hash;
+    }
+
+    /** A string or number field as exact text; null when absent; malformed when an object, array or boolean. */
+    private static String scalar(JsonNode fields, String field) throws CallbackRejected {
+        JsonNode node = fields.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String text = Json.scalarText(node);
+        if (text == null) {
+            throw CallbackRejected.malformed(field + " must be a string or a number");
+        }
+        return text;
+    }
+
+    /**
+     * createdDate has no zone (e.g. 2022-03-15T12:13:05.909616). Calypso documents none; we read it as
+     * UTC, the usual server clock. An offset, when one is sent, is honoured.
+     */
+    static Instant eventTime(String createdDate) throws CallbackRejected {
+        if (createdDate == null || createdDate.isBlank()) {
+            return null;
+        }
+        try {
+            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parseBest(createdDate.trim(),
+                    ZonedDateTime::from, LocalDateTime::from);
+            return parsed instanceof ZonedDateTime zoned
+                    ? zoned.toInstant()
+                    : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw CallbackRejected.malformed("createdDate must be ISO-8601, e.g. 2022-03-15T12:13:05.909616");
+        }
+    }
+
+    private static String clip(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    private static String clipReason(String text) {
+        return text.length() > MAX_REASON_LENGTH ? text.substring(0, MAX_REASON_LENGTH) + "..." : text;
+    }
+}
