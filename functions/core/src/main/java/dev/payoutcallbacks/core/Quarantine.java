@@ -6,7 +6,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -27,31 +26,44 @@ public final class Quarantine {
     }
 
     public record Entry(String id, String provider, String reason, String message, String receivedAt,
-                        byte[] rawBody, Map<String, String> headers) {
+                        byte[] rawBody, Map<String, String> headers, long deliveries) {
     }
 
-    /** Stores the callback and returns its quarantine id. */
+    /**
+     * Stores the callback and returns its quarantine id. The id is the SHA-256 of the raw body, so a
+     * provider retrying the same body many times leaves one entry (with a delivery count), not many.
+     */
     public String store(String provider, CallbackRejected.Reason reason, String message, CallbackRequest request,
                         Map<String, String> keptHeaders) {
-        String id = Timestamps.sortable(clock.instant()) + "#" + UUID.randomUUID();
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PayoutLedger.PK, PayoutLedger.s("QUARANTINE#" + provider));
-        item.put(PayoutLedger.SK, PayoutLedger.s(id));
-        item.put("provider", PayoutLedger.s(provider));
-        item.put("reason", PayoutLedger.s(reason.name()));
-        item.put("message", PayoutLedger.s(message == null ? "" : message));
-        item.put("receivedAt", PayoutLedger.s(Timestamps.sortable(request.receivedAt())));
-        item.put("rawBody", PayoutLedger.s(Base64.getEncoder().encodeToString(request.body())));
-        if (request.requestId() != null) {
-            item.put("requestId", PayoutLedger.s(request.requestId()));
-        }
-        if (!keptHeaders.isEmpty()) {
-            Map<String, AttributeValue> headers = new HashMap<>();
-            keptHeaders.forEach((k, v) -> headers.put(k, PayoutLedger.s(v)));
-            item.put("headers", AttributeValue.fromM(headers));
-        }
-        db.putItem(b -> b.tableName(table).item(item));
+        String id = sha256(request.body());
+        String now = Timestamps.sortable(clock.instant());
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":provider", PayoutLedger.s(provider));
+        values.put(":reason", PayoutLedger.s(reason.name()));
+        values.put(":message", PayoutLedger.s(message == null ? "" : message));
+        values.put(":received", PayoutLedger.s(Timestamps.sortable(request.receivedAt())));
+        values.put(":now", PayoutLedger.s(now));
+        values.put(":raw", PayoutLedger.s(Base64.getEncoder().encodeToString(request.body())));
+        values.put(":one", PayoutLedger.n(1));
+        Map<String, AttributeValue> headers = new HashMap<>();
+        keptHeaders.forEach((k, v) -> headers.put(k, PayoutLedger.s(v)));
+        values.put(":headers", AttributeValue.fromM(headers));
+        values.put(":request", PayoutLedger.s(request.requestId() == null ? "" : request.requestId()));
+        db.updateItem(b -> b.tableName(table)
+                .key(PayoutLedger.key("QUARANTINE#" + provider, id))
+                .updateExpression("SET provider = :provider, reason = :reason, message = :message,"
+                        + " receivedAt = if_not_exists(receivedAt, :received), lastSeenAt = :now, rawBody = :raw,"
+                        + " headers = :headers, requestId = :request ADD deliveries :one")
+                .expressionAttributeValues(values));
         return id;
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public List<Entry> list(String provider) {
@@ -70,7 +82,8 @@ public final class Quarantine {
                 }
                 entries.add(new Entry(item.get(PayoutLedger.SK).s(), provider, item.get("reason").s(),
                         item.get("message").s(), item.get("receivedAt").s(),
-                        Base64.getDecoder().decode(item.get("rawBody").s()), headers));
+                        Base64.getDecoder().decode(item.get("rawBody").s()), headers,
+                        Long.parseLong(item.get("deliveries").n())));
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);

@@ -137,6 +137,12 @@ class CallbackReceiverTest {
         assertEquals("MALFORMED", quarantined.get(0).reason());
         assertEquals(json(r).path("quarantineId").asText(), quarantined.get(0).id());
         assertEquals(1, TestTables.scan(table).size(), "only the quarantine entry");
+        // The provider retries the same body: still one entry, with its delivery count.
+        assertEquals(400, receiver.receive(post(body, "old-key"), null).getStatusCode());
+        List<Quarantine.Entry> again = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC())
+                .list("testprovider");
+        assertEquals(1, again.size());
+        assertEquals(2, again.get(0).deliveries());
     }
 
     @Test
