@@ -314,14 +314,17 @@ class CommPixCallbackHandlerTest {
     }
 
     @Test
-    void refundBeforeTheCompletionIsAConflictForReview() throws IOException {
-        // Order is not guaranteed. The core treats a refund of a payout not known as paid as a contradiction.
+    void refundBeforeTheCompletionAppliesAndTheLateCompletionIsStale() throws IOException {
+        // Order is not guaranteed. A refund proves the completion it follows, so it applies at once;
+        // the completion arriving later changes nothing, and the totals match the in-order delivery.
         assertEquals("APPLIED", result(send(created("commpix-r9", "\"1000\""))));
-        assertEquals("CONFLICT", result(send(refund("commpix-r9", "1000", "300", "refund-1"))));
-        assertEquals("APPLIED", result(send(completed("commpix-r9", "\"1000\""))));
+        assertEquals("APPLIED", result(send(refund("commpix-r9", "1000", "300", "refund-1"))));
+        assertEquals("STALE", result(send(completed("commpix-r9", "\"1000\""))));
+        assertEquals("APPLIED", result(send(refund("commpix-r9", "1000", "700", "refund-2"))));
         PayoutState s = state("commpix-r9");
-        assertEquals(PayoutStatus.PAID, s.status());
-        assertTrue(s.flaggedForReview(), "the early refund waits for a person");
+        assertEquals(PayoutStatus.REFUNDED, s.status());
+        assertEquals(0, new java.math.BigDecimal("10.00").compareTo(s.refunded()));
+        assertFalse(s.flaggedForReview());
     }
 
     // --- rejected but authenticated ---

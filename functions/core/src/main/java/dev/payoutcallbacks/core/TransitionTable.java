@@ -13,7 +13,7 @@ import java.util.Map;
  * <ul>
  *   <li>APPLY: the outcome moves the payout.</li>
  *   <li>STALE: a late or out-of-order outcome that does not contradict the state: recorded in history, state kept.</li>
- *   <li>CONFLICT: a contradicting outcome (paid vs failed, refund of an unpaid payout...): state kept,
+ *   <li>CONFLICT: a contradicting outcome (paid vs failed, refund of a failed payout...): state kept,
  *       payout flagged for review, anomaly recorded. It never silently wins.</li>
  * </ul>
  */
@@ -32,12 +32,16 @@ public final class TransitionTable {
     static {
         // Columns, in PayoutStatus order:
         //                               PENDING SUBMIT_NR PAID PART_PAID FAILED CANCELLED REVERSED PART_REFUND REFUNDED
-        FROM_NEW =                    row(A,      A,        A,   A,        A,     A,        C,       C,          C);
-        ROWS.put(PayoutStatus.PENDING, row(A,      A,        A,   A,        A,     A,        C,       C,          C));
+        // A reversal or refund of an open payout proves the success it follows: the success is implied and
+        // the adjustment applies, so the final state does not depend on delivery order (the late success
+        // is then stale). Providers do not guarantee order; consuming the adjustment as a conflict would
+        // lose it, since its retries are duplicates.
+        FROM_NEW =                    row(A,      A,        A,   A,        A,     A,        A,       A,          A);
+        ROWS.put(PayoutStatus.PENDING, row(A,      A,        A,   A,        A,     A,        A,       A,          A));
         // The provider said it never got the submit, but it may still pay or fail: those apply.
         ROWS.put(PayoutStatus.SUBMIT_NOT_RECEIVED,
-                                      row(A,      S,        A,   A,        A,     A,        C,       C,          C));
-        // Post-success adjustments are allowed only after a success.
+                                      row(A,      S,        A,   A,        A,     A,        A,       A,          A));
+        // After a failure an adjustment contradicts it: only a success can be reversed or refunded.
         ROWS.put(PayoutStatus.PAID,    row(S,      S,        S,   C,        C,     C,        A,       A,          A));
         ROWS.put(PayoutStatus.PARTIALLY_PAID,
                                       row(S,      S,        C,   S,        C,     C,        A,       A,          A));

@@ -128,16 +128,53 @@ abstract class PayoutLedgerContract {
     }
 
     @Test
-    void adjustmentBeforeAnySuccessIsKeptAsAConflictOnANewPayout() {
-        Applied early = ledger.apply(outcome("po-5", PayoutStatus.REVERSED).build());
-        assertEquals(ApplyResult.CONFLICT, early.result());
-        PayoutRecord record = ledger.read("po-5").orElseThrow();
-        assertNull(record.state().status());
+    void reversalBeforeItsSuccessGivesTheSameFinalStateAsInOrder() {
+        ledger.apply(outcome("po-5a", PayoutStatus.PAID).amount(Money.parse("40", "INR")).build());
+        ledger.apply(outcome("po-5a", PayoutStatus.REVERSED).adjustmentAmount(Money.parse("40", "INR")).build());
+
+        Applied early = ledger.apply(outcome("po-5b", PayoutStatus.REVERSED).adjustmentAmount(Money.parse("40", "INR")).build());
+        assertEquals(ApplyResult.APPLIED, early.result(), "a reversal proves the success it follows");
+        assertEquals(ApplyResult.STALE, ledger.apply(outcome("po-5b", PayoutStatus.PAID)
+                .amount(Money.parse("40", "INR")).build()).result());
+
+        PayoutState inOrder = ledger.read("po-5a").orElseThrow().state();
+        PayoutState outOfOrder = ledger.read("po-5b").orElseThrow().state();
+        assertEquals(PayoutStatus.REVERSED, inOrder.status());
+        assertEquals(inOrder.status(), outOfOrder.status());
+        assertEquals(false, outOfOrder.flaggedForReview());
+        assertEquals(2, ledger.read("po-5b").orElseThrow().history().size());
+    }
+
+    @Test
+    void adjustmentOfAFailedPayoutIsAConflict() {
+        ledger.apply(outcome("po-5c", PayoutStatus.FAILED).build());
+        Applied refund = ledger.apply(outcome("po-5c", PayoutStatus.REFUNDED).adjustmentId("t1")
+                .adjustmentAmount(Money.parse("1", "BRL")).build());
+        assertEquals(ApplyResult.CONFLICT, refund.result());
+        PayoutRecord record = ledger.read("po-5c").orElseThrow();
+        assertEquals(PayoutStatus.FAILED, record.state().status());
         assertTrue(record.state().flaggedForReview());
+    }
+
+    @Test
+    void conflictOnAPayoutNeverSeenCreatesAFlaggedRecord() {
+        Applied beyond = ledger.apply(outcome("po-5e", PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("t1")
+                .amount(Money.parse("10", "BRL")).adjustmentAmount(Money.parse("11", "BRL")).build());
+        assertEquals(ApplyResult.CONFLICT, beyond.result());
+        PayoutRecord record = ledger.read("po-5e").orElseThrow();
+        assertNull(record.state().status(), "nothing applied yet");
+        assertTrue(record.state().reviewReason().startsWith("refund_exceeds_paid"), record.state().reviewReason());
         assertEquals(1, record.history().size());
-        // The success that follows still applies; the flag stays for an operator.
-        assertEquals(ApplyResult.APPLIED, ledger.apply(outcome("po-5", PayoutStatus.PAID).build()).result());
-        assertTrue(ledger.read("po-5").orElseThrow().state().flaggedForReview());
+    }
+
+    @Test
+    void amountDisagreementIsFlaggedOnTheStoredPayout() {
+        ledger.apply(outcome("po-5d", PayoutStatus.PENDING).stage("s").amount(Money.parse("5", "USD")).build());
+        Applied mismatch = ledger.apply(outcome("po-5d", PayoutStatus.PAID).amount(Money.parse("6", "USD")).build());
+        assertEquals(ApplyResult.CONFLICT, mismatch.result());
+        PayoutRecord record = ledger.read("po-5d").orElseThrow();
+        assertEquals(PayoutStatus.PENDING, record.state().status());
+        assertTrue(record.state().reviewReason().startsWith("amount_mismatch"), record.state().reviewReason());
     }
 
     @Test

@@ -20,9 +20,7 @@ class TransitionTableTest {
         Kind f = from == null ? Kind.OPEN : from.kind();
         Kind t = to.kind();
         if (f == Kind.OPEN) {
-            if (t == Kind.ADJUSTMENT) {
-                return CONFLICT; // adjustments only after a success
-            }
+            // An adjustment of an open payout implies its success, so it applies.
             return from == PayoutStatus.SUBMIT_NOT_RECEIVED && to == PayoutStatus.SUBMIT_NOT_RECEIVED ? STALE : APPLY;
         }
         if (t == Kind.OPEN) {
@@ -98,15 +96,18 @@ class TransitionTableTest {
     }
 
     @Test
-    void adjustmentsOnlyAfterSuccess() {
+    void adjustmentsFollowASuccessNeverAFailure() {
         for (PayoutStatus adjustment : PayoutStatus.values()) {
             if (adjustment.kind() != Kind.ADJUSTMENT) {
                 continue;
             }
             assertEquals(APPLY, TransitionTable.verdict(PayoutStatus.PAID, adjustment));
-            assertEquals(CONFLICT, TransitionTable.verdict(null, adjustment));
-            assertEquals(CONFLICT, TransitionTable.verdict(PayoutStatus.PENDING, adjustment));
+            assertEquals(APPLY, TransitionTable.verdict(null, adjustment), "implies the success it follows");
+            assertEquals(APPLY, TransitionTable.verdict(PayoutStatus.PENDING, adjustment));
             assertEquals(CONFLICT, TransitionTable.verdict(PayoutStatus.FAILED, adjustment));
+            assertEquals(CONFLICT, TransitionTable.verdict(PayoutStatus.CANCELLED, adjustment));
+            // Whichever arrives first, the adjustment wins over the success it implies.
+            assertEquals(STALE, TransitionTable.verdict(adjustment, PayoutStatus.PAID));
         }
     }
 

@@ -173,31 +173,26 @@ class M2MoneyCallbackHandlerTest {
     }
 
     /**
-     * The reversal overtakes the success. The core allows adjustments only after a success, so the
-     * reversal is recorded as a CONFLICT on a payout with no status yet (flagged for review); the success
-     * then applies. The payout ends PAID but flagged: the money really came back, and the review flag
-     * (plus the CONFLICT history entry holding the reversal) is what tells an operator. A retry of the
-     * reversal is a DUPLICATE, so it cannot fix this by itself.
+     * The reversal overtakes the success. A reversal proves the success it follows, so it applies at once
+     * (REVERSED) and the late success is STALE: the same final state as in order, nothing waits for a person,
+     * and a retry of the reversal is a DUPLICATE.
      */
     @Test
-    void successAfterReversalEndsPaidAndFlaggedForReview() throws Exception {
+    void successAfterReversalEndsReversedAsInOrder() throws Exception {
         APIGatewayV2HTTPResponse first = deliver(M2MoneyPayloads.reversal("payout.transfer.reversed", "m2money-ooo-2", "\"80.00\""));
-        assertEquals("CONFLICT", result(first));
-        var afterReversal = record("m2money-ooo-2").state();
-        assertEquals(null, afterReversal.status());
-        assertEquals("conflict: new -> reversed", afterReversal.reviewReason());
+        assertEquals("APPLIED", result(first));
+        assertEquals(PayoutStatus.REVERSED, record("m2money-ooo-2").state().status());
 
-        assertEquals("APPLIED", result(deliver(M2MoneyPayloads.success("m2money-ooo-2", "\"80.00\""))));
+        assertEquals("STALE", result(deliver(M2MoneyPayloads.success("m2money-ooo-2", "\"80.00\""))));
         assertEquals("DUPLICATE", result(deliver(M2MoneyPayloads.reversal("payout.transfer.reversed", "m2money-ooo-2", "\"80.00\""))));
 
         PayoutRecord r = record("m2money-ooo-2");
-        assertEquals(PayoutStatus.PAID, r.state().status());
+        assertEquals(PayoutStatus.REVERSED, r.state().status());
         assertEquals(1, r.state().version());
-        assertEquals(1, r.state().anomalies());
-        assertTrue(r.state().flaggedForReview());
-        assertEquals("conflict: new -> reversed", r.state().reviewReason());
+        assertEquals(0, r.state().anomalies());
+        assertEquals(false, r.state().flaggedForReview());
         assertEquals(List.of(PayoutStatus.REVERSED, PayoutStatus.PAID), r.history().stream().map(HistoryEntry::reported).toList());
-        assertEquals(List.of(ApplyResult.CONFLICT, ApplyResult.APPLIED), r.history().stream().map(HistoryEntry::result).toList());
+        assertEquals(List.of(ApplyResult.APPLIED, ApplyResult.STALE), r.history().stream().map(HistoryEntry::result).toList());
     }
 
     // --- quarantine ------------------------------------------------------------------------------
