@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * POST /callbacks/commpix. Env: COMMPIX_ALLOWED_IPS (comma-separated IPs/CIDRs, IPv4 and IPv6),
- * COMMPIX_TOKENS (comma-separated), COMMPIX_HMAC_SECRETS (comma-separated; empty: no signature required),
+ * COMMPIX_TOKENS (comma-separated), COMMPIX_HMAC_SECRETS (comma-separated; empty or "none": no signature
+ * required — Secrets Manager cannot hold an empty value, so "none" is the deployed way to say so),
  * optional COMMPIX_TOKEN_HEADER (default X-Webhook-Token) and COMMPIX_SIGNATURE_HEADER (default X-Signature),
  * TABLE_NAME.
  */
@@ -28,7 +29,7 @@ public final class CommPixCallbackHandler implements RequestHandler<APIGatewayV2
         this.receiver = CallbackReceiver.create(new CommPixCallbacks(
                 CommPixSenderAllowList.parse(env.require("COMMPIX_ALLOWED_IPS")),
                 SharedSecrets.parse(env.require("COMMPIX_TOKENS")),
-                SharedSecrets.parse(env.get("COMMPIX_HMAC_SECRETS")),
+                hmacSecrets(env.get("COMMPIX_HMAC_SECRETS")),
                 env.getOrDefault("COMMPIX_TOKEN_HEADER", CommPixCallbacks.DEFAULT_TOKEN_HEADER),
                 env.getOrDefault("COMMPIX_SIGNATURE_HEADER", CommPixCallbacks.DEFAULT_SIGNATURE_HEADER)), env);
     }
@@ -36,5 +37,10 @@ public final class CommPixCallbackHandler implements RequestHandler<APIGatewayV2
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         return receiver.receive(event, context);
+    }
+
+    static SharedSecrets hmacSecrets(String configured) {
+        return configured == null || configured.trim().equalsIgnoreCase("none")
+                ? SharedSecrets.parse(null) : SharedSecrets.parse(configured);
     }
 }
