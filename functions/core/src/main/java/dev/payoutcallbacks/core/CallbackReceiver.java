@@ -42,14 +42,11 @@ public final class CallbackReceiver {
         this.clock = clock;
     }
 
-    /** Wires a receiver from the function's environment: TABLE_NAME, DEDUP_RETENTION_DAYS, MAX_BODY_BYTES. */
+    /** Wires a receiver from the function's environment (see {@link PayoutLedger#fromEnvironment}) and MAX_BODY_BYTES. */
     public static CallbackReceiver create(ProviderCallbacks provider, FunctionEnvironment env) {
-        var db = DynamoClients.shared(env);
-        String table = env.require("TABLE_NAME");
         Clock clock = Clock.systemUTC();
-        var ledger = new PayoutLedger(db, table, env.daysOrDefault("DEDUP_RETENTION_DAYS", 7),
-                env.intOrDefault("APPLY_MAX_ATTEMPTS", 8), clock);
-        return new CallbackReceiver(provider, ledger, new Quarantine(db, table, clock),
+        PayoutLedger ledger = PayoutLedger.fromEnvironment(env, clock);
+        return new CallbackReceiver(provider, ledger, new Quarantine(ledger.db(), ledger.table(), clock),
                 env.intOrDefault("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES), clock);
     }
 

@@ -14,15 +14,31 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Maps payout state and history to DynamoDB items and back. Amounts are stored as decimal strings. */
 final class PayoutItems {
+    /** Sparse index key: present only while a payout (or a batch notice) waits for the reconciler. */
+    static final String OPEN_PROVIDER = "openProvider";
+    static final String CHECK_AFTER = "checkAfter";
+
     private PayoutItems() {
     }
 
-    static Map<String, AttributeValue> stateItem(String pk, PayoutState st, Instant now) {
+    /**
+     * @param checkAfter when the reconciler should look at this payout if nothing happens; written (with
+     *                   openProvider, the sparse OpenPayouts index key) only while the payout is open
+     */
+    static Map<String, AttributeValue> stateItem(String pk, PayoutState st, Instant now, Instant checkAfter) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(PK, s(pk));
         item.put(SK, s(STATE_SK));
         item.put("reference", s(st.reference()));
         item.put("version", n(st.version()));
+        item.put("revision", n(st.revision()));
+        item.put("pollAttempts", n(st.pollAttempts()));
+        if (st.open() && st.provider() != null && checkAfter != null) {
+            item.put(OPEN_PROVIDER, s(st.provider()));
+            item.put(CHECK_AFTER, s(Timestamps.sortable(checkAfter)));
+        }
+        putIfPresent(item, "registeredAt", st.registeredAt() == null ? null : Timestamps.sortable(st.registeredAt()));
+        putIfPresent(item, "submittedAt", st.submittedAt() == null ? null : Timestamps.sortable(st.submittedAt()));
         item.put("refunded", s(st.refunded().toPlainString()));
         item.put("anomalies", n(st.anomalies()));
         item.put("updatedAt", s(Timestamps.sortable(now)));
@@ -47,6 +63,7 @@ final class PayoutItems {
                 str(item, "reference"),
                 PayoutStatus.fromWireName(str(item, "status")),
                 num(item, "version"),
+                num(item, "revision"),
                 money(item, "amount", "currency"),
                 PayoutLedger.decimal(str(item, "refunded")),
                 str(item, "provider"),
@@ -57,7 +74,10 @@ final class PayoutItems {
                 str(item, "stage"),
                 str(item, "reviewReason"),
                 num(item, "anomalies"),
-                item.containsKey("lastOutcomeAt") ? parseSortable(str(item, "lastOutcomeAt")) : null);
+                instant(item, "lastOutcomeAt"),
+                instant(item, "registeredAt"),
+                instant(item, "submittedAt"),
+                (int) num(item, "pollAttempts"));
     }
 
     static Map<String, AttributeValue> historyItem(String pk, String sk, PayoutOutcome o, PayoutDecision d) {
@@ -116,8 +136,9 @@ final class PayoutItems {
         return a == null ? null : new Money(new BigDecimal(a), str(item, currency));
     }
 
-    private static Instant parseSortable(String value) {
-        return Instant.parse(value);
+    private static Instant instant(Map<String, AttributeValue> item, String name) {
+        String v = str(item, name);
+        return v == null ? null : Instant.parse(v);
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

@@ -47,22 +47,52 @@ public final class PayoutLedger {
     static final String DEDUP_PREFIX = "DEDUP#";
     static final String TTL_ATTRIBUTE = "expiresAt";
 
+    /** The sparse index of payouts (and batch notices) waiting for the reconciler. */
+    public static final String OPEN_PAYOUTS_INDEX = "OpenPayouts";
+
     private final DynamoDbClient db;
     private final String table;
     private final Duration dedupRetention;
     private final int maxAttempts;
     private final Clock clock;
+    private final StuckThresholds stuckAfter;
 
-    public PayoutLedger(DynamoDbClient db, String table, Duration dedupRetention, int maxAttempts, Clock clock) {
+    public PayoutLedger(DynamoDbClient db, String table, Duration dedupRetention, int maxAttempts, Clock clock,
+                        StuckThresholds stuckAfter) {
         this.db = db;
         this.table = table;
         this.dedupRetention = dedupRetention;
         this.maxAttempts = maxAttempts;
         this.clock = clock;
+        this.stuckAfter = stuckAfter;
+    }
+
+    public PayoutLedger(DynamoDbClient db, String table, Duration dedupRetention, int maxAttempts, Clock clock) {
+        this(db, table, dedupRetention, maxAttempts, clock, StuckThresholds.defaults());
     }
 
     public PayoutLedger(DynamoDbClient db, String table) {
         this(db, table, Duration.ofDays(7), 8, Clock.systemUTC());
+    }
+
+    /** The ledger a function's environment describes: TABLE_NAME, DEDUP_RETENTION_DAYS, APPLY_MAX_ATTEMPTS, STUCK_AFTER_MINUTES. */
+    public static PayoutLedger fromEnvironment(FunctionEnvironment env, Clock clock) {
+        return new PayoutLedger(DynamoClients.shared(env), env.require("TABLE_NAME"),
+                env.daysOrDefault("DEDUP_RETENTION_DAYS", 7), env.intOrDefault("APPLY_MAX_ATTEMPTS", 8), clock,
+                StuckThresholds.parse(env.get("STUCK_AFTER_MINUTES")));
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    DynamoDbClient db() {
+        return db;
+    }
+
+    /** When an open payout whose last news was at {@code since} becomes due for the reconciler. */
+    Instant dueAfter(PayoutState state, Instant since) {
+        return since.plus(stuckAfter.forProvider(state.provider()));
     }
 
     public String table() {
@@ -147,11 +177,12 @@ public final class PayoutLedger {
         items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(marker)
                 .conditionExpression("attribute_not_exists(pk)").build()).build());
 
-        String versionGuard = stored ? "version = :v" : "attribute_not_exists(pk)";
-        Map<String, AttributeValue> guardValues = stored ? Map.of(":v", n(current.version())) : Map.of();
+        String versionGuard = stored ? "revision = :v" : "attribute_not_exists(pk)";
+        Map<String, AttributeValue> guardValues = stored ? Map.of(":v", n(current.revision())) : Map.of();
+        Instant checkAfter = dueAfter(d.next(), d.next().lastOutcomeAt() != null ? d.next().lastOutcomeAt() : now);
         switch (d.result()) {
             case APPLIED -> items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-                    .item(PayoutItems.stateItem(pk, d.next(), now))
+                    .item(PayoutItems.stateItem(pk, d.next(), now, checkAfter))
                     .conditionExpression(versionGuard)
                     .expressionAttributeValues(guardValues.isEmpty() ? null : guardValues)
                     .build()).build());
@@ -160,14 +191,15 @@ public final class PayoutLedger {
                     // Flag, do not bump the version: the state itself did not change.
                     items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
                             .key(key(pk, STATE_SK))
-                            .updateExpression("SET reviewReason = if_not_exists(reviewReason, :r), updatedAt = :u ADD anomalies :one")
+                            .updateExpression("SET reviewReason = if_not_exists(reviewReason, :r), updatedAt = :u"
+                                    + " ADD anomalies :one, revision :one")
                             .conditionExpression(versionGuard)
-                            .expressionAttributeValues(Map.of(":v", n(current.version()), ":r", s(d.anomaly()),
+                            .expressionAttributeValues(Map.of(":v", n(current.revision()), ":r", s(d.anomaly()),
                                     ":u", s(Timestamps.sortable(now)), ":one", n(1)))
                             .build()).build());
                 } else {
                     items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-                            .item(PayoutItems.stateItem(pk, d.next(), now))
+                            .item(PayoutItems.stateItem(pk, d.next(), now, checkAfter))
                             .conditionExpression(versionGuard).build()).build());
                 }
             }
@@ -232,7 +264,10 @@ public final class PayoutLedger {
         item.put("event", s(notice.event()));
         item.put("totals", s(notice.totalsJson()));
         item.put("receivedAt", s(Timestamps.sortable(notice.receivedAt())));
-        item.put("awaitingItemFetch", s(notice.provider()));
+        item.put("awaitingItemFetch", AttributeValue.fromBool(true));
+        // Due for the reconciler at once: only it can fetch the items.
+        item.put(PayoutItems.OPEN_PROVIDER, s(notice.provider()));
+        item.put(PayoutItems.CHECK_AFTER, s(Timestamps.sortable(notice.receivedAt())));
         if (notice.rawPayload() != null) {
             item.put("rawPayload", s(notice.rawPayload()));
         }

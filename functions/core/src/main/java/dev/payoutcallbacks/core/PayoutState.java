@@ -4,13 +4,21 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * The current state of one payout as stored. {@code status} is null while only anomalies were recorded.
- * {@code version} counts applied outcomes and is the optimistic lock.
+ * The current state of one payout as stored.
+ *
+ * @param status        null while nothing has been applied (only registered, or only anomalies)
+ * @param version       number of applied outcomes: what downstream consumers order by
+ * @param revision      optimistic lock: bumped by every write to the state (apply, flag, registration, poll)
+ * @param amount        the known amount: registered, or first reported
+ * @param registeredAt  when the payout service registered it; null: a callback for a reference never registered
+ * @param submittedAt   when the payout was submitted to the provider (registration)
+ * @param pollAttempts  reconciler polls since the last applied outcome
  */
 public record PayoutState(
         String reference,
         PayoutStatus status,
         long version,
+        long revision,
         Money amount,
         BigDecimal refunded,
         String provider,
@@ -21,18 +29,27 @@ public record PayoutState(
         String stage,
         String reviewReason,
         long anomalies,
-        Instant lastOutcomeAt) {
+        Instant lastOutcomeAt,
+        Instant registeredAt,
+        Instant submittedAt,
+        int pollAttempts) {
 
     public static PayoutState none(String reference) {
-        return new PayoutState(reference, null, 0, null, BigDecimal.ZERO, null, null, null, null, null, null, null, 0, null);
-    }
-
-    public boolean exists() {
-        return version > 0 || anomalies > 0 || status != null;
+        return new PayoutState(reference, null, 0, 0, null, BigDecimal.ZERO, null, null, null, null, null, null, null, 0,
+                null, null, null, 0);
     }
 
     public boolean flaggedForReview() {
         return reviewReason != null;
+    }
+
+    public boolean registered() {
+        return registeredAt != null;
+    }
+
+    /** Still waiting for an outcome: what the reconciler looks after. */
+    public boolean open() {
+        return status == null || status == PayoutStatus.PENDING;
     }
 
     /** The state after applying an outcome: fields the outcome does not carry are kept. */
@@ -41,9 +58,10 @@ public record PayoutState(
                 reference,
                 newStatus,
                 version + 1,
-                o.amount() != null ? o.amount() : amount,
+                revision + 1,
+                amount != null ? amount : o.amount(),
                 newRefunded,
-                o.provider(),
+                provider != null && registered() ? provider : o.provider(),
                 firstNonNull(o.providerPayoutId(), providerPayoutId),
                 firstNonNull(o.orderKey(), orderKey),
                 firstNonNull(o.bankReference(), bankReference),
@@ -51,12 +69,30 @@ public record PayoutState(
                 o.stage() != null ? o.stage() : stage,
                 reviewReason,
                 anomalies,
-                o.receivedAt());
+                o.receivedAt(),
+                registeredAt,
+                submittedAt,
+                0);
     }
 
     PayoutState flagged(String reason) {
-        return new PayoutState(reference, status, version, amount, refunded, provider, providerPayoutId, orderKey,
-                bankReference, failureReason, stage, reason, anomalies + 1, lastOutcomeAt);
+        return new PayoutState(reference, status, version, revision + 1, amount, refunded, provider, providerPayoutId,
+                orderKey, bankReference, failureReason, stage, reviewReason != null ? reviewReason : reason,
+                anomalies + 1, lastOutcomeAt, registeredAt, submittedAt, pollAttempts);
+    }
+
+    PayoutState registered(String registeredProvider, Money registeredAmount, String registeredOrderKey,
+                           String registeredProviderPayoutId, Instant at, Instant submitted) {
+        return new PayoutState(reference, status, version, revision + 1, amount != null ? amount : registeredAmount,
+                refunded, provider != null ? provider : registeredProvider,
+                firstNonNull(providerPayoutId, registeredProviderPayoutId), firstNonNull(orderKey, registeredOrderKey),
+                bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, at, submitted, pollAttempts);
+    }
+
+    PayoutState polled() {
+        return new PayoutState(reference, status, version, revision + 1, amount, refunded, provider, providerPayoutId,
+                orderKey, bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, registeredAt,
+                submittedAt, pollAttempts + 1);
     }
 
     private static <T> T firstNonNull(T a, T b) {

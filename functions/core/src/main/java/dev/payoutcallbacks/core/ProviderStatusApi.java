@@ -1,0 +1,46 @@
+package dev.payoutcallbacks.core;
+
+import java.util.List;
+
+/**
+ * A provider's status API, as the reconciler uses it. Implemented in the provider's module, translating
+ * answers with the same code as its webhooks; found by the reconciler through {@link java.util.ServiceLoader}.
+ */
+public interface ProviderStatusApi {
+
+    /** The provider name, as in {@link ProviderCallbacks#provider()}. */
+    String provider();
+
+    /**
+     * Asks the provider about one payout. Never throws for the provider's trouble: a timeout, a 5xx, an
+     * unauthenticated or unreadable answer are {@link PollAnswer.Unavailable}. Only an authenticated,
+     * definitive "no such payout" is {@link PollAnswer.NotFound}.
+     */
+    PollAnswer poll(PayoutState payout);
+
+    /** The items of a batch notice (e.g. a bulk payout's totals-only callback); Unavailable when unsupported. */
+    default PollAnswer batchItems(String batchId) {
+        return new PollAnswer.Unavailable("batch item fetch not supported");
+    }
+
+    /** What a poll learned. */
+    sealed interface PollAnswer {
+        /** The provider's current word, translated to canonical outcomes (source = poll). */
+        record Found(List<PayoutOutcome> outcomes) implements PollAnswer {
+        }
+
+        /** Authenticated and definitive: the provider has no such payout. */
+        record NotFound(String evidence) implements PollAnswer {
+        }
+
+        /** Nothing can be concluded now (timeout, 5xx, auth failure, malformed answer). */
+        record Unavailable(String reason) implements PollAnswer {
+        }
+    }
+
+    /** Creates the provider's status API from the reconciler function's environment. */
+    interface Factory {
+        /** Empty when the provider is not configured for polling in this environment. */
+        java.util.Optional<ProviderStatusApi> create(FunctionEnvironment env);
+    }
+}
