@@ -15,6 +15,13 @@ public final class PayoutViews {
         json.put("status", s.status() == null ? null : s.status().wireName());
         json.put("slateStatus", s.status() == null ? null : s.status().slateStatus());
         json.put("version", s.version());
+        json.put("registered", s.registered());
+        if (s.submittedAt() != null) {
+            json.put("submittedAt", s.submittedAt().toString());
+        }
+        if (s.pollAttempts() > 0) {
+            json.put("pollAttempts", s.pollAttempts());
+        }
         if (s.amount() != null) {
             json.put("amount", s.amount().amountText());
             json.put("currency", s.amount().currency());

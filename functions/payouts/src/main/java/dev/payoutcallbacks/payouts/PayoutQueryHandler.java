@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.payoutcallbacks.core.DynamoClients;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.HttpAnswers;
 import dev.payoutcallbacks.core.PayoutLedger;
@@ -20,8 +19,6 @@ import software.amazon.awssdk.core.exception.SdkException;
  * must carry one of INTERNAL_SECRETS.
  */
 public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    public static final String SECRET_HEADER = "X-Internal-Secret";
-
     private final PayoutLedger ledger;
     private final SharedSecrets secrets;
 
@@ -33,20 +30,12 @@ public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTP
     public PayoutQueryHandler(Map<String, String> environment) {
         FunctionEnvironment env = new FunctionEnvironment(environment);
         this.secrets = SharedSecrets.parse(env.require("INTERNAL_SECRETS"));
-        this.ledger = new PayoutLedger(DynamoClients.shared(env), env.require("TABLE_NAME"));
+        this.ledger = PayoutLedger.fromEnvironment(env, java.time.Clock.systemUTC());
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        String presented = null;
-        if (event.getHeaders() != null) {
-            for (Map.Entry<String, String> h : event.getHeaders().entrySet()) {
-                if (SECRET_HEADER.equalsIgnoreCase(h.getKey())) {
-                    presented = h.getValue();
-                }
-            }
-        }
-        if (!secrets.matches(presented)) {
+        if (!InternalCaller.authentic(event, secrets)) {
             return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
         }
         String reference = event.getPathParameters() == null ? null : event.getPathParameters().get("reference");

@@ -1,0 +1,79 @@
+package dev.payoutcallbacks.payouts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.testing.ApiRequests;
+import dev.payoutcallbacks.core.testing.TestTables;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** POST /payouts and GET /payouts/{reference} against DynamoDB Local. */
+class PayoutRoutesTest {
+    private String table;
+    private PayoutRegistrationHandler register;
+    private PayoutQueryHandler read;
+
+    @BeforeEach
+    void setUp() {
+        table = TestTables.freshPayoutsTable();
+        Map<String, String> env = TestTables.environment(table, "INTERNAL_SECRETS", "old,new");
+        register = new PayoutRegistrationHandler(env);
+        read = new PayoutQueryHandler(env);
+    }
+
+    private APIGatewayV2HTTPResponse post(String body, String secret) {
+        return register.handleRequest(ApiRequests.post("/payouts", body, "X-Internal-Secret", secret), null);
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse r) throws Exception {
+        return Json.MAPPER.readTree(r.getBody());
+    }
+
+    @Test
+    void registersOnceAndRefusesAContradictingRegistration() throws Exception {
+        String body = "{\"payout_reference\":\"po-9\",\"provider\":\"pivot\",\"amount\":\"100000\",\"currency\":\"IDR\","
+                + "\"submitted_at\":\"2026-11-21T07:00:00Z\",\"order_key\":\"o-9\"}";
+        APIGatewayV2HTTPResponse first = post(body, "new");
+        assertEquals(201, first.getStatusCode(), first.getBody());
+        assertEquals("REGISTERED", json(first).path("result").asText());
+        assertEquals(200, post(body, "old").getStatusCode());
+        APIGatewayV2HTTPResponse other = post(body.replace("100000", "90000"), "new");
+        assertEquals(409, other.getStatusCode());
+
+        APIGatewayV2HTTPResponse got = read.handleRequest(ApiRequests.get("/payouts/po-9", Map.of("reference", "po-9"),
+                "X-Internal-Secret", "old"), null);
+        assertEquals(200, got.getStatusCode());
+        JsonNode payout = json(got);
+        assertTrue(payout.path("registered").asBoolean());
+        assertEquals("100000", payout.path("amount").asText());
+        assertEquals("o-9", payout.path("orderKey").asText());
+    }
+
+    @Test
+    void rejectsBadRegistrationsClearlyAndStoresNothing() throws Exception {
+        for (String body : List.of("{}", "{\"payout_reference\":\"x\",\"provider\":\"pivot\",\"amount\":\"1e5\",\"currency\":\"IDR\"}",
+                "{\"payout_reference\":\"x\",\"provider\":\"pivot\",\"amount\":\"-1\",\"currency\":\"IDR\"}",
+                "{\"payout_reference\":\"x\",\"provider\":\"pivot\",\"amount\":\"1\"}", "not json")) {
+            APIGatewayV2HTTPResponse r = post(body, "new");
+            assertEquals(400, r.getStatusCode(), body);
+            assertFalse(json(r).path("message").asText().isBlank());
+        }
+        assertEquals(401, post("{\"payout_reference\":\"x\",\"provider\":\"pivot\",\"amount\":\"1\",\"currency\":\"IDR\"}",
+                "wrong").getStatusCode());
+        assertEquals(List.of(), TestTables.scan(table));
+    }
+
+    @Test
+    void readRouteNeedsTheSecretAndAnswers404ForUnknownPayouts() {
+        assertEquals(401, read.handleRequest(ApiRequests.get("/payouts/a", Map.of("reference", "a")), null).getStatusCode());
+        assertEquals(404, read.handleRequest(ApiRequests.get("/payouts/a", Map.of("reference", "a"),
+                "X-Internal-Secret", "new"), null).getStatusCode());
+    }
+}
