@@ -38,6 +38,7 @@ import java.util.Set;
  * byte-exact body with {@code Sign} and {@code Key} for replay after the fix.
  */
 public final class CalypsoCallbacks implements ProviderCallbacks {
+    public static final String PROVIDER = "calypso";
     static final String PAYOUT_CHANGE_STATUS = "PAYOUT_CHANGE_STATUS";
     static final String PAYOUT_CONFIRMED = "PAYOUT_CONFIRMED";
     static final String PAYOUT_HASH_RECEIVED = "PAYOUT_HASH_RECEIVED";
@@ -85,7 +86,7 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
 
     @Override
     public String provider() {
-        return "calypso";
+        return PROVIDER;
     }
 
     @Override
@@ -164,10 +165,7 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
     }
 
     private static PayoutOutcome.Builder statusChange(JsonNode fields) throws CallbackRejected {
-        String calypsoStatus = payoutStatus(fields, true);
-        return PayoutOutcome.builder(null, PAYOUT_STATUSES.get(calypsoStatus))
-                .stage(calypsoStatus)
-                .bankReference(hash(fields));
+        return statusOutcome(payoutStatus(fields, true)).bankReference(hash(fields));
     }
 
     /**
@@ -219,12 +217,30 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
             }
             return null;
         }
+        return knownStatus(raw);
+    }
+
+    /**
+     * A Calypso payout status (a webhook's payoutStatus, the status API's state) normalised to the documented
+     * enum; UNMAPPED_STATUS when it is not one of them.
+     */
+    static String knownStatus(String raw) throws CallbackRejected {
         String normalised = normalise(raw);
         if (!PAYOUT_STATUSES.containsKey(normalised)) {
             throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, UNMAPPABLE_ANSWER,
                     "unmapped payoutStatus \"" + clip(raw) + "\"");
         }
         return normalised;
+    }
+
+    /**
+     * The outcome a Calypso payout status means, whoever reports it: PAYOUT_CHANGE_STATUS webhooks and the
+     * status API ({@link CalypsoStatusApi}) share this table and this stage naming, so the same state seen
+     * on both paths is one outcome (open states dedupe by stage, final ones by status).
+     */
+    static PayoutOutcome.Builder statusOutcome(String rawStatus) throws CallbackRejected {
+        String status = knownStatus(rawStatus);
+        return PayoutOutcome.builder(null, PAYOUT_STATUSES.get(status)).stage(status);
     }
 
     /** "In Progress" and IN_PROGRESS are one status (the docs use both spellings). */

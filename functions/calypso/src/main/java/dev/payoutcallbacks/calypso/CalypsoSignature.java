@@ -62,6 +62,11 @@ final class CalypsoSignature {
         }
     }
 
+    /** The hex {@code Sign} of a body under a secret, as Calypso computes it (and as we sign status API requests). */
+    static String sign(byte[] body, byte[] secret) {
+        return HexFormat.of().formatHex(hmac(secret, body));
+    }
+
     private static byte[] hmac(byte[] secret, byte[] body) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);

@@ -1,13 +1,22 @@
 package dev.payoutcallbacks.core;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 
 /**
- * One structured JSON line per callback. Only identifiers and outcomes: never a body, a header value
- * or a personal field.
+ * One structured JSON line per callback, which is also a CloudWatch Embedded Metric Format record: the
+ * Lambda log stream turns it into metrics (no client, no extra call). Only identifiers and outcomes: never a
+ * body, a header value or a personal field.
+ *
+ * <p>Metrics in namespace {@value #NAMESPACE}: {@code Callbacks} (count) and {@code Latency} (ms), by
+ * (provider, result) and by result alone — results APPLIED, DUPLICATE, STALE, CONFLICT, RECORDED,
+ * unauthenticated, quarantined, unavailable (our 5xx), too_large, malformed_encoding, replayed — and
+ * {@code Anomalies} when a CONFLICT carries one (amount mismatch, refund beyond paid...).
  */
 public final class CallbackLog {
+    public static final String NAMESPACE = "PayoutCallbacks";
+
     private static volatile PrintStream out = System.out;
 
     private CallbackLog() {
@@ -28,6 +37,27 @@ public final class CallbackLog {
     }
 
     public static void emit(ObjectNode line) {
+        if (line.hasNonNull("result")) {
+            ObjectNode aws = line.putObject("_aws");
+            aws.put("Timestamp", System.currentTimeMillis());
+            ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+            directive.put("Namespace", NAMESPACE);
+            ArrayNode dimensions = directive.putArray("Dimensions");
+            dimensions.addArray().add("provider").add("result");
+            dimensions.addArray().add("result");
+            dimensions.addArray(); // no dimension: the total, for rates
+            ArrayNode metrics = directive.putArray("Metrics");
+            metrics.addObject().put("Name", "Callbacks").put("Unit", "Count");
+            line.put("Callbacks", 1);
+            if (line.has("latencyMs")) {
+                metrics.addObject().put("Name", "Latency").put("Unit", "Milliseconds");
+                line.put("Latency", line.get("latencyMs").asLong());
+            }
+            if (line.has("anomaly")) {
+                metrics.addObject().put("Name", "Anomalies").put("Unit", "Count");
+                line.put("Anomalies", 1);
+            }
+        }
         out.println(Json.write(line));
     }
 }

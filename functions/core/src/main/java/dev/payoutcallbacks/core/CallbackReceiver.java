@@ -32,22 +32,44 @@ public final class CallbackReceiver {
     private final Quarantine quarantine;
     private final int maxBodyBytes;
     private final Clock clock;
+    private final SharedSecrets operators;
 
     public CallbackReceiver(ProviderCallbacks provider, PayoutLedger ledger, Quarantine quarantine, int maxBodyBytes,
-                            Clock clock) {
+                            Clock clock, SharedSecrets operators) {
         this.provider = provider;
         this.ledger = ledger;
         this.quarantine = quarantine;
         this.maxBodyBytes = maxBodyBytes;
         this.clock = clock;
+        this.operators = operators;
+    }
+
+    public CallbackReceiver(ProviderCallbacks provider, PayoutLedger ledger, Quarantine quarantine, int maxBodyBytes,
+                            Clock clock) {
+        this(provider, ledger, quarantine, maxBodyBytes, clock, SharedSecrets.parse(null));
     }
 
     /** Wires a receiver from the function's environment (see {@link PayoutLedger#fromEnvironment}) and MAX_BODY_BYTES. */
     public static CallbackReceiver create(ProviderCallbacks provider, FunctionEnvironment env) {
         Clock clock = Clock.systemUTC();
         PayoutLedger ledger = PayoutLedger.fromEnvironment(env, clock);
-        return new CallbackReceiver(provider, ledger, new Quarantine(ledger.db(), ledger.table(), clock),
-                env.intOrDefault("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES), clock);
+        CallbackReceiver receiver = new CallbackReceiver(provider, ledger, new Quarantine(ledger.db(), ledger.table(), clock),
+                env.intOrDefault("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES), clock,
+                SharedSecrets.parse(env.get("INTERNAL_SECRETS")));
+        SnapStartPriming.register(ledger, receiver::primeTranslation);
+        return receiver;
+    }
+
+    /** Runs the provider's authenticate and translate on an empty callback (rejected, never applied). */
+    void primeTranslation() {
+        CallbackRequest sample = new CallbackRequest("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.util.Map.of(), null, null, "127.0.0.1", "priming", clock.instant());
+        provider.authentic(sample);
+        try {
+            provider.translate(sample);
+        } catch (CallbackRejected expected) {
+            // an empty body is rejected: the parse and translation classes are loaded all the same
+        }
     }
 
     public PayoutLedger ledger() {
@@ -61,7 +83,7 @@ public final class CallbackReceiver {
         ObjectNode log = CallbackLog.line(provider.provider(), requestId);
         APIGatewayV2HTTPResponse answer;
         try {
-            answer = handle(event, receivedAt, log);
+            answer = isReplay(event) ? replay(event, log) : handle(event, receivedAt, log);
         } finally {
             log.put("latencyMs", (System.nanoTime() - started) / 1_000_000);
             CallbackLog.emit(log);
@@ -110,6 +132,75 @@ public final class CallbackReceiver {
             log.put("result", "unavailable");
             log.put("error", storageTrouble.getClass().getSimpleName());
             return HttpAnswers.error(503, "unavailable", "could not record the callback; retry later");
+        }
+    }
+
+    private static boolean isReplay(APIGatewayV2HTTPEvent event) {
+        String route = event.getRouteKey() != null ? event.getRouteKey() : event.getRawPath();
+        return route != null && route.endsWith("/replay");
+    }
+
+    /**
+     * POST .../replay with the internal secret: {"id": "<quarantine id>"} or {"reason": "MALFORMED"} (and
+     * "force": true to replay entries replayed before). Each entry goes through translate → apply again, after a
+     * fix. Entries were authenticated when they arrived (nothing unauthenticated is quarantined), so the
+     * provider's credential check is not repeated; dedup makes replays idempotent.
+     */
+    private APIGatewayV2HTTPResponse replay(APIGatewayV2HTTPEvent event, ObjectNode log) {
+        log.put("operation", "replay");
+        if (operators.isEmpty() || !operators.matches(CallbackRequest.from(event, clock.instant()).header("X-Internal-Secret"))) {
+            log.put("result", "unauthenticated");
+            return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
+        }
+        String id;
+        String reason;
+        boolean force;
+        try {
+            ObjectNode body = Json.object(CallbackRequest.from(event, clock.instant()).body());
+            id = Json.text(body, "id");
+            reason = Json.text(body, "reason");
+            force = body.path("force").asBoolean(false);
+            if ((id == null) == (reason == null)) {
+                throw CallbackRejected.malformed("give either id or reason");
+            }
+        } catch (CallbackRejected e) {
+            log.put("result", "malformed");
+            return HttpAnswers.error(400, "malformed", e.getMessage());
+        }
+        try {
+            ArrayNode results = Json.newObject().arrayNode();
+            int replayed = 0;
+            for (Quarantine.Entry entry : quarantine.list(provider.provider())) {
+                boolean chosen = id != null ? entry.id().equals(id) : entry.reason().equals(reason);
+                if (!chosen || (entry.replayed() && !force)) {
+                    continue;
+                }
+                CallbackRequest request = new CallbackRequest(entry.rawBody(), entry.headers(), null, null, null,
+                        "replay-" + entry.id(), clock.instant());
+                ObjectNode r = results.addObject().put("id", entry.id());
+                String outcome;
+                try {
+                    Translation t = provider.translate(request);
+                    outcome = t.outcomes().isEmpty() && t.batchNotice() == null ? "NO_OUTCOME"
+                            : apply(t, Json.newObject()).getBody();
+                    r.set("answer", Json.MAPPER.readTree(outcome));
+                } catch (CallbackRejected stillRejected) {
+                    outcome = "still " + stillRejected.reason().name() + ": " + stillRejected.getMessage();
+                    r.put("error", outcome);
+                } catch (java.io.IOException unreadable) {
+                    throw new IllegalStateException(unreadable);
+                }
+                quarantine.markReplayed(provider.provider(), entry.id(), outcome);
+                replayed++;
+            }
+            log.put("result", "replayed");
+            log.put("replayed", replayed);
+            ObjectNode body = Json.newObject().put("replayed", replayed);
+            body.set("results", results);
+            return HttpAnswers.json(id != null && replayed == 0 ? 404 : 200, body);
+        } catch (SdkException | ApplyContention storageTrouble) {
+            log.put("result", "unavailable");
+            return HttpAnswers.error(503, "unavailable", "could not replay; retry later");
         }
     }
 
@@ -162,6 +253,9 @@ public final class CallbackReceiver {
             results.forEach(all::add);
         }
         log.put("result", body.get("result").asText());
+        if (body.has("anomaly")) {
+            log.put("anomaly", body.get("anomaly").asText().replaceAll(":.*", "")); // the code, not the amounts
+        }
         if (body.has("reference")) {
             log.put("reference", body.get("reference").asText());
             log.put("version", body.get("version").asLong());

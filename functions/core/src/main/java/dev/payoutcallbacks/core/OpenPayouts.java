@@ -77,9 +77,12 @@ public final class OpenPayouts {
      * taken out of the index. The operator's escape hatch, not a silent drop.
      */
     public boolean giveUp(PayoutState seen, String reason) {
-        return update(seen, "SET pollAttempts = :attempts, reviewReason = if_not_exists(reviewReason, :why)"
+        return update(seen, "SET pollAttempts = :attempts, reviewReason = if_not_exists(reviewReason, :why),"
+                        + " reviewQueue = :q, flaggedAt = if_not_exists(flaggedAt, :now)"
                         + " REMOVE openProvider, checkAfter ADD anomalies :one, revision :one",
-                Map.of(":attempts", PayoutLedger.n(seen.pollAttempts() + 1L), ":why", PayoutLedger.s(reason)));
+                Map.of(":attempts", PayoutLedger.n(seen.pollAttempts() + 1L), ":why", PayoutLedger.s(reason),
+                        ":q", PayoutLedger.s(PayoutItems.REVIEW),
+                        ":now", PayoutLedger.s(Timestamps.sortable(ledger.clock().instant()))));
     }
 
     /** A batch notice whose items were fetched and applied: out of the index. */

@@ -9,11 +9,18 @@ import java.math.BigDecimal;
 public record PayoutDecision(ApplyResult result, PayoutState next, String anomaly) {
 
     public static PayoutDecision decide(PayoutState current, PayoutOutcome outcome) {
+        if (outcome.operator() != null) {
+            // An operator resolves a payout that is flagged or still open (Slate's force-resolve); a settled,
+            // unflagged payout is left alone.
+            return current.flaggedForReview() || current.open()
+                    ? new PayoutDecision(ApplyResult.APPLIED, current.resolved(outcome), null)
+                    : new PayoutDecision(ApplyResult.STALE, current, null);
+        }
         PayoutStatus from = current.status();
         PayoutStatus to = outcome.status();
         return switch (TransitionTable.verdict(from, to)) {
             case STALE -> new PayoutDecision(ApplyResult.STALE, current, null);
-            case CONFLICT -> conflict(current, "conflict: " + name(from) + " -> " + to.wireName());
+            case CONFLICT -> conflict(current, outcome, "conflict: " + name(from) + " -> " + to.wireName());
             case APPLY -> apply(current, outcome);
         };
     }
@@ -22,7 +29,7 @@ public record PayoutDecision(ApplyResult result, PayoutState next, String anomal
         Money known = current.amount();
         Money reported = outcome.amount();
         if (known != null && reported != null && !known.sameAs(reported)) {
-            return conflict(current, "amount_mismatch: payout is " + known + ", outcome says " + reported);
+            return conflict(current, outcome, "amount_mismatch: payout is " + known + ", outcome says " + reported);
         }
         PayoutStatus target = outcome.status();
         BigDecimal refunded = current.refunded();
@@ -30,13 +37,13 @@ public record PayoutDecision(ApplyResult result, PayoutState next, String anomal
             Money paid = known != null ? known : reported;
             Money refund = outcome.adjustmentAmount();
             if (paid != null && !paid.currency().equals(refund.currency())) {
-                return conflict(current, "refund_currency_mismatch: paid in " + paid.currency() + ", refund in " + refund.currency());
+                return conflict(current, outcome, "refund_currency_mismatch: paid in " + paid.currency() + ", refund in " + refund.currency());
             }
             refunded = refunded.add(refund.amount());
             if (paid != null) {
                 int cmp = refunded.compareTo(paid.amount());
                 if (cmp > 0) {
-                    return conflict(current, "refund_exceeds_paid: refunds total " + refunded.toPlainString()
+                    return conflict(current, outcome, "refund_exceeds_paid: refunds total " + refunded.toPlainString()
                             + " of " + paid);
                 }
                 target = cmp == 0 ? PayoutStatus.REFUNDED : PayoutStatus.PARTIALLY_REFUNDED;
@@ -46,8 +53,8 @@ public record PayoutDecision(ApplyResult result, PayoutState next, String anomal
         return new PayoutDecision(ApplyResult.APPLIED, current.applied(outcome, target, refunded), null);
     }
 
-    private static PayoutDecision conflict(PayoutState current, String reason) {
-        return new PayoutDecision(ApplyResult.CONFLICT, current.flagged(reason), reason);
+    private static PayoutDecision conflict(PayoutState current, PayoutOutcome outcome, String reason) {
+        return new PayoutDecision(ApplyResult.CONFLICT, current.flagged(reason, outcome.receivedAt()), reason);
     }
 
     private static String name(PayoutStatus status) {

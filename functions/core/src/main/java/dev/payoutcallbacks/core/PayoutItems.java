@@ -17,6 +17,10 @@ final class PayoutItems {
     /** Sparse index key: present only while a payout (or a batch notice) waits for the reconciler. */
     static final String OPEN_PROVIDER = "openProvider";
     static final String CHECK_AFTER = "checkAfter";
+    /** Sparse index key: present only while a payout waits for an operator. */
+    static final String REVIEW_QUEUE = "reviewQueue";
+    static final String FLAGGED_AT = "flaggedAt";
+    static final String REVIEW = "REVIEW";
 
     private PayoutItems() {
     }
@@ -54,6 +58,10 @@ final class PayoutItems {
         putIfPresent(item, "failureReason", st.failureReason());
         putIfPresent(item, "stage", st.stage());
         putIfPresent(item, "reviewReason", st.reviewReason());
+        if (st.reviewReason() != null) {
+            item.put(REVIEW_QUEUE, s(REVIEW));
+            item.put(FLAGGED_AT, s(Timestamps.sortable(st.flaggedAt() != null ? st.flaggedAt() : now)));
+        }
         putIfPresent(item, "lastOutcomeAt", st.lastOutcomeAt() == null ? null : Timestamps.sortable(st.lastOutcomeAt()));
         return item;
     }
@@ -77,7 +85,8 @@ final class PayoutItems {
                 instant(item, "lastOutcomeAt"),
                 instant(item, "registeredAt"),
                 instant(item, "submittedAt"),
-                (int) num(item, "pollAttempts"));
+                (int) num(item, "pollAttempts"),
+                instant(item, FLAGGED_AT));
     }
 
     static Map<String, AttributeValue> historyItem(String pk, String sk, PayoutOutcome o, PayoutDecision d) {

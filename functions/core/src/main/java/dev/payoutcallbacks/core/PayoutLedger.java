@@ -191,11 +191,12 @@ public final class PayoutLedger {
                     // Flag, do not bump the version: the state itself did not change.
                     items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
                             .key(key(pk, STATE_SK))
-                            .updateExpression("SET reviewReason = if_not_exists(reviewReason, :r), updatedAt = :u"
+                            .updateExpression("SET reviewReason = if_not_exists(reviewReason, :r), updatedAt = :u,"
+                                    + " reviewQueue = :q, flaggedAt = if_not_exists(flaggedAt, :u)"
                                     + " ADD anomalies :one, revision :one")
                             .conditionExpression(versionGuard)
                             .expressionAttributeValues(Map.of(":v", n(current.revision()), ":r", s(d.anomaly()),
-                                    ":u", s(Timestamps.sortable(now)), ":one", n(1)))
+                                    ":u", s(Timestamps.sortable(now)), ":one", n(1), ":q", s(PayoutItems.REVIEW)))
                             .build()).build());
                 } else {
                     items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)

@@ -23,6 +23,8 @@ public final class PayoutOutcome {
     private final Instant receivedAt;
     private final OutcomeSource source;
     private final String rawPayload;
+    private final String operator;
+    private final String resolutionId;
 
     private PayoutOutcome(Builder b) {
         this.payoutReference = requireText(b.payoutReference, "payoutReference");
@@ -40,6 +42,11 @@ public final class PayoutOutcome {
         this.bankReference = b.bankReference;
         this.eventTime = b.eventTime;
         this.rawPayload = b.rawPayload;
+        this.operator = b.operator;
+        this.resolutionId = b.resolutionId;
+        if (operator != null && (resolutionId == null || resolutionId.isBlank())) {
+            throw new IllegalArgumentException("an operator resolution needs its resolution id");
+        }
         if (status.isRefund() && adjustmentAmount == null) {
             throw new IllegalArgumentException("a refund needs its refunded amount");
         }
@@ -66,6 +73,9 @@ public final class PayoutOutcome {
      */
     public String dedupKey() {
         StringBuilder key = new StringBuilder(payoutReference).append('|');
+        if (operator != null) {
+            return key.append("RESOLVED|").append(resolutionId).toString();
+        }
         switch (status) {
             case PENDING -> key.append("PENDING|").append(stage == null ? "" : stage);
             case PARTIALLY_REFUNDED, REFUNDED -> key.append("REFUND|").append(
@@ -96,6 +106,10 @@ public final class PayoutOutcome {
     public OutcomeSource source() { return source; }
     /** The provider's payload with personal data masked by the provider's translation. */
     public String rawPayload() { return rawPayload; }
+    /** Who resolved a payout from the review queue; null for everything a provider or poll says. */
+    public String operator() { return operator; }
+    /** The operator resolution's idempotency key: the same resolution applies once. */
+    public String resolutionId() { return resolutionId; }
 
     @Override
     public String toString() {
@@ -119,6 +133,8 @@ public final class PayoutOutcome {
         private Instant receivedAt;
         private OutcomeSource source;
         private String rawPayload;
+        private String operator;
+        private String resolutionId;
 
         public Builder payoutReference(String v) { this.payoutReference = v; return this; }
         public Builder orderKey(String v) { this.orderKey = v; return this; }
@@ -135,6 +151,12 @@ public final class PayoutOutcome {
         public Builder receivedAt(Instant v) { this.receivedAt = v; return this; }
         public Builder source(OutcomeSource v) { this.source = v; return this; }
         public Builder rawPayload(String v) { this.rawPayload = v; return this; }
+        /** Marks an operator's resolution (see {@link PayoutDecision}): it overrides the transition table. */
+        public Builder resolvedBy(String operator, String resolutionId) {
+            this.operator = operator;
+            this.resolutionId = resolutionId;
+            return this;
+        }
 
         public PayoutOutcome build() {
             return new PayoutOutcome(this);

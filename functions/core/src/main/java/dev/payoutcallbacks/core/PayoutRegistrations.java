@@ -42,7 +42,7 @@ public final class PayoutRegistrations {
             String anomaly = null;
             if (current.amount() != null && !current.amount().sameAs(r.amount())) {
                 anomaly = "amount_mismatch: registered " + r.amount() + ", callbacks said " + current.amount();
-                next = next.flagged(anomaly);
+                next = next.flagged(anomaly, now);
             }
             Instant since = next.lastOutcomeAt() != null ? next.lastOutcomeAt() : submitted;
             Map<String, AttributeValue> item = PayoutItems.stateItem(pk, next, now, ledger.dueAfter(next, since));

@@ -13,6 +13,7 @@ import java.time.Instant;
  * @param registeredAt  when the payout service registered it; null: a callback for a reference never registered
  * @param submittedAt   when the payout was submitted to the provider (registration)
  * @param pollAttempts  reconciler polls since the last applied outcome
+ * @param flaggedAt     when it entered the review queue; null when not flagged
  */
 public record PayoutState(
         String reference,
@@ -32,11 +33,12 @@ public record PayoutState(
         Instant lastOutcomeAt,
         Instant registeredAt,
         Instant submittedAt,
-        int pollAttempts) {
+        int pollAttempts,
+        Instant flaggedAt) {
 
     public static PayoutState none(String reference) {
         return new PayoutState(reference, null, 0, 0, null, BigDecimal.ZERO, null, null, null, null, null, null, null, 0,
-                null, null, null, 0);
+                null, null, null, 0, null);
     }
 
     public boolean flaggedForReview() {
@@ -72,13 +74,24 @@ public record PayoutState(
                 o.receivedAt(),
                 registeredAt,
                 submittedAt,
-                0);
+                0,
+                flaggedAt);
     }
 
-    PayoutState flagged(String reason) {
+    /** An operator's resolution: applied whatever the table says, and the payout leaves the review queue. */
+    PayoutState resolved(PayoutOutcome o) {
+        PayoutState applied = applied(o, o.status(), refunded);
+        return new PayoutState(reference, applied.status, applied.version, applied.revision, applied.amount,
+                applied.refunded, applied.provider, applied.providerPayoutId, applied.orderKey, applied.bankReference,
+                o.status().kind() == PayoutStatus.Kind.FAILURE ? o.failureReason() : applied.failureReason,
+                applied.stage, null, anomalies, applied.lastOutcomeAt, registeredAt, submittedAt, 0, null);
+    }
+
+    PayoutState flagged(String reason, Instant at) {
         return new PayoutState(reference, status, version, revision + 1, amount, refunded, provider, providerPayoutId,
                 orderKey, bankReference, failureReason, stage, reviewReason != null ? reviewReason : reason,
-                anomalies + 1, lastOutcomeAt, registeredAt, submittedAt, pollAttempts);
+                anomalies + 1, lastOutcomeAt, registeredAt, submittedAt, pollAttempts,
+                flaggedAt != null ? flaggedAt : at);
     }
 
     PayoutState registered(String registeredProvider, Money registeredAmount, String registeredOrderKey,
@@ -86,13 +99,14 @@ public record PayoutState(
         return new PayoutState(reference, status, version, revision + 1, amount != null ? amount : registeredAmount,
                 refunded, provider != null ? provider : registeredProvider,
                 firstNonNull(providerPayoutId, registeredProviderPayoutId), firstNonNull(orderKey, registeredOrderKey),
-                bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, at, submitted, pollAttempts);
+                bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, at, submitted, pollAttempts,
+                flaggedAt);
     }
 
     PayoutState polled() {
         return new PayoutState(reference, status, version, revision + 1, amount, refunded, provider, providerPayoutId,
                 orderKey, bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, registeredAt,
-                submittedAt, pollAttempts + 1);
+                submittedAt, pollAttempts + 1, flaggedAt);
     }
 
     private static <T> T firstNonNull(T a, T b) {

@@ -26,7 +26,11 @@ public final class Quarantine {
     }
 
     public record Entry(String id, String provider, String reason, String message, String receivedAt,
-                        byte[] rawBody, Map<String, String> headers, long deliveries) {
+                        byte[] rawBody, Map<String, String> headers, long deliveries, String replayedAt,
+                        String replayResult) {
+        public boolean replayed() {
+            return replayedAt != null;
+        }
     }
 
     /**
@@ -66,6 +70,16 @@ public final class Quarantine {
         }
     }
 
+    /** Records what a replay did; a later replay of the same entry is then skipped unless forced. */
+    public void markReplayed(String provider, String id, String result) {
+        db.updateItem(b -> b.tableName(table)
+                .key(PayoutLedger.key("QUARANTINE#" + provider, id))
+                .updateExpression("SET replayedAt = :at, replayResult = :r ADD replays :one")
+                .conditionExpression("attribute_exists(pk)")
+                .expressionAttributeValues(Map.of(":at", PayoutLedger.s(Timestamps.sortable(clock.instant())),
+                        ":r", PayoutLedger.s(result), ":one", PayoutLedger.n(1))));
+    }
+
     public List<Entry> list(String provider) {
         List<Entry> entries = new ArrayList<>();
         Map<String, AttributeValue> start = null;
@@ -83,7 +97,9 @@ public final class Quarantine {
                 entries.add(new Entry(item.get(PayoutLedger.SK).s(), provider, item.get("reason").s(),
                         item.get("message").s(), item.get("receivedAt").s(),
                         Base64.getDecoder().decode(item.get("rawBody").s()), headers,
-                        Long.parseLong(item.get("deliveries").n())));
+                        Long.parseLong(item.get("deliveries").n()),
+                        item.containsKey("replayedAt") ? item.get("replayedAt").s() : null,
+                        item.containsKey("replayResult") ? item.get("replayResult").s() : null));
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);

@@ -42,6 +42,8 @@ class CallbackReceiverTest {
     /** A provider that speaks {"ref": ..., "status": ...} and authenticates with X-Test-Key. */
     static final class TestProvider implements ProviderCallbacks {
         private final SharedSecrets keys = SharedSecrets.parse("old-key, new-key");
+        /** Flipped by a test to play "we shipped the missing mapping". */
+        volatile boolean knowsTeleported;
 
         @Override
         public String provider() {
@@ -60,7 +62,9 @@ class CallbackReceiverTest {
             if (ref == null) {
                 throw CallbackRejected.malformed("ref is required");
             }
-            PayoutStatus status = PayoutStatus.fromWireName(Json.text(body, "status"));
+            String statusText = Json.text(body, "status");
+            PayoutStatus status = knowsTeleported && "teleported".equals(statusText)
+                    ? PayoutStatus.PAID : PayoutStatus.fromWireName(statusText);
             if (status == null) {
                 throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, 200, "unknown status");
             }
@@ -87,11 +91,44 @@ class CallbackReceiverTest {
         CallbackLog.redirect(System.out);
     }
 
+    private final TestProvider provider = new TestProvider();
+
     private CallbackReceiver receiverOn(DynamoDbClient db, int maxAttempts) {
         Clock clock = Clock.systemUTC();
-        return new CallbackReceiver(new TestProvider(),
+        return new CallbackReceiver(provider,
                 new PayoutLedger(db, table, Duration.ofDays(7), maxAttempts, clock),
-                new Quarantine(db, table, clock), 1024, clock);
+                new Quarantine(db, table, clock), 1024, clock, SharedSecrets.parse("ops-secret"));
+    }
+
+    private APIGatewayV2HTTPResponse replay(String body, String secret) {
+        APIGatewayV2HTTPEvent event = ApiRequests.post("/cb/replay", body, "X-Internal-Secret", secret);
+        event.setRouteKey("POST /cb/replay");
+        return receiver.receive(event, null);
+    }
+
+    @Test
+    void quarantinedCallbacksReplayAfterAFixExactlyOnce() throws Exception {
+        receiver.receive(post("{\"ref\":\"q1\",\"status\":\"teleported\"}", "new-key"), null);
+        receiver.receive(post("{\"ref\":\"q2\",\"status\":\"teleported\"}", "new-key"), null);
+        assertEquals(401, replay("{\"reason\":\"UNKNOWN_EVENT\"}", "new-key").getStatusCode(), "provider keys are not operator keys");
+
+        APIGatewayV2HTTPResponse before = replay("{\"reason\":\"UNKNOWN_EVENT\"}", "ops-secret");
+        assertEquals(2, json(before).path("replayed").asInt());
+        assertTrue(json(before).path("results").get(0).path("error").asText().startsWith("still UNKNOWN_EVENT"));
+        assertTrue(receiver.ledger().read("q1").isEmpty());
+
+        provider.knowsTeleported = true;
+        assertEquals(0, json(replay("{\"reason\":\"UNKNOWN_EVENT\"}", "ops-secret")).path("replayed").asInt(),
+                "replayed entries are skipped unless forced");
+        JsonNode fixed = json(replay("{\"reason\":\"UNKNOWN_EVENT\",\"force\":true}", "ops-secret"));
+        assertEquals(2, fixed.path("replayed").asInt());
+        assertEquals("APPLIED", fixed.path("results").get(0).path("answer").path("result").asText());
+        assertEquals(PayoutStatus.PAID, receiver.ledger().read("q1").orElseThrow().state().status());
+        JsonNode again = json(replay("{\"reason\":\"UNKNOWN_EVENT\",\"force\":true}", "ops-secret"));
+        assertEquals("DUPLICATE", again.path("results").get(0).path("answer").path("result").asText(), "idempotent");
+        assertEquals(1, receiver.ledger().read("q1").orElseThrow().state().version());
+        assertEquals(400, replay("{}", "ops-secret").getStatusCode());
+        assertEquals(404, replay("{\"id\":\"no-such-entry\"}", "ops-secret").getStatusCode());
     }
 
     private static APIGatewayV2HTTPEvent post(String body, String key) {
@@ -233,13 +270,19 @@ class CallbackReceiverTest {
     }
 
     @Test
-    void logsOneLinePerCallbackWithoutBodyOrSecrets() {
+    void logsOneLinePerCallbackWithoutBodyOrSecrets() throws Exception {
         receiver.receive(post("{\"ref\":\"r9\",\"status\":\"paid\",\"email\":\"someone@example.com\"}", "new-key"), null);
         receiver.receive(post("{\"ref\":\"r9\",\"status\":\"paid\"}", "wrong-key-value"), null);
         String[] lines = logged.toString(StandardCharsets.UTF_8).trim().split("\n");
         assertEquals(2, lines.length);
         assertTrue(lines[0].contains("\"result\":\"APPLIED\"") && lines[0].contains("\"reference\":\"r9\""), lines[0]);
         assertTrue(lines[1].contains("\"result\":\"unauthenticated\""), lines[1]);
+        JsonNode emf = Json.MAPPER.readTree(lines[0]);
+        JsonNode directive = emf.path("_aws").path("CloudWatchMetrics").get(0);
+        assertEquals(CallbackLog.NAMESPACE, directive.path("Namespace").asText());
+        assertEquals("[[\"provider\",\"result\"],[\"result\"],[]]", directive.path("Dimensions").toString());
+        assertEquals(1, emf.path("Callbacks").asInt(), "embedded metric value for the CloudWatch agent-less EMF path");
+        assertEquals("testprovider", emf.path("provider").asText());
         String all = String.join("\n", lines);
         assertFalse(all.contains("someone@example.com"));
         assertFalse(all.contains("new-key"));

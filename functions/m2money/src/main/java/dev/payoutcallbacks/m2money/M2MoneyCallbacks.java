@@ -180,7 +180,7 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
         String statusText = Json.text(data, "status");
         PayoutStatus status = event.defaultStatus();
         if (statusText != null) {
-            status = STATUSES.get(statusText.trim().toLowerCase(Locale.ROOT));
+            status = orderStatus(statusText);
             if (status == null) {
                 throw unmapped("unmapped payout status \"" + clip(statusText) + "\"");
             }
@@ -188,29 +188,46 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
                 throw unmapped(eventName + " cannot carry status \"" + clip(statusText) + "\"");
             }
         }
-        Set<String> personalValues = personalValues(data);
         try {
-            Money amount = amount(request.body(), data);
-            if (status == PayoutStatus.REVERSED && amount == null) {
-                throw new IllegalArgumentException("a reversal needs data.amount");
-            }
-            String reason = scrub(Json.text(data, "reason"), personalValues);
-            PayoutOutcome outcome = PayoutOutcome.builder(reference.trim(), status)
-                    .provider(PROVIDER)
-                    .providerPayoutId(Json.text(data, "orderRefId"))
+            return Translation.of(orderOutcome(body, request.body(), data, reference.trim(), status)
                     .stage(eventName + "/" + (statusText == null ? "-" : statusText.trim()))
-                    .amount(amount)
-                    // A reversal returns the whole transfer: the adjustment is the transfer amount.
-                    .adjustmentAmount(status == PayoutStatus.REVERSED ? amount : null)
-                    .bankReference(Json.text(data, "utr"))
-                    .failureReason(status == PayoutStatus.PAID ? null : reason)
                     .receivedAt(request.receivedAt())
-                    .rawPayload(maskedPayload(body, personalValues))
-                    .build();
-            return Translation.of(outcome);
+                    .build());
         } catch (IllegalArgumentException invalid) {
             throw CallbackRejected.malformed(invalid.getMessage());
         }
+    }
+
+    /** A documented order status (callback or status API), compared lower-case; null when unknown. */
+    static PayoutStatus orderStatus(String statusText) {
+        return statusText == null ? null : STATUSES.get(statusText.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The outcome one order's {@code data} describes, whoever delivers it: callbacks and the status API
+     * ({@link M2MoneyStatusApi}) carry the same fields (orderRefId, clientRefId, amount, status, utr, reason),
+     * read here once: the exact amount, the reversal's adjustment, the UTR, the reason scrubbed of personal
+     * data and the payload masked. The caller adds stage, time and source.
+     *
+     * @throws IllegalArgumentException when the amount is unreadable or a reversal carries none
+     */
+    static PayoutOutcome.Builder orderOutcome(ObjectNode body, byte[] rawBody, JsonNode data, String reference,
+                                              PayoutStatus status) {
+        Set<String> personalValues = personalValues(data);
+        Money amount = amount(rawBody, data);
+        if (status == PayoutStatus.REVERSED && amount == null) {
+            throw new IllegalArgumentException("a reversal needs data.amount");
+        }
+        String reason = scrub(Json.text(data, "reason"), personalValues);
+        return PayoutOutcome.builder(reference, status)
+                .provider(PROVIDER)
+                .providerPayoutId(Json.text(data, "orderRefId"))
+                .amount(amount)
+                // A reversal returns the whole transfer: the adjustment is the transfer amount.
+                .adjustmentAmount(status == PayoutStatus.REVERSED ? amount : null)
+                .bankReference(Json.text(data, "utr"))
+                .failureReason(status == PayoutStatus.PAID ? null : reason)
+                .rawPayload(maskedPayload(body, personalValues));
     }
 
     /**

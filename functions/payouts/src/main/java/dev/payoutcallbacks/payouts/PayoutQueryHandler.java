@@ -31,6 +31,7 @@ public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTP
         FunctionEnvironment env = new FunctionEnvironment(environment);
         this.secrets = SharedSecrets.parse(env.require("INTERNAL_SECRETS"));
         this.ledger = PayoutLedger.fromEnvironment(env, java.time.Clock.systemUTC());
+        dev.payoutcallbacks.core.SnapStartPriming.register(ledger, null);
     }
 
     @Override

@@ -42,7 +42,9 @@ public final class PayoutRegistrationHandler implements RequestHandler<APIGatewa
     public PayoutRegistrationHandler(Map<String, String> environment) {
         FunctionEnvironment env = new FunctionEnvironment(environment);
         this.secrets = SharedSecrets.parse(env.require("INTERNAL_SECRETS"));
-        this.registrations = new PayoutRegistrations(PayoutLedger.fromEnvironment(env, Clock.systemUTC()));
+        PayoutLedger ledger = PayoutLedger.fromEnvironment(env, Clock.systemUTC());
+        this.registrations = new PayoutRegistrations(ledger);
+        dev.payoutcallbacks.core.SnapStartPriming.register(ledger, null);
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.util.Set;
  * a 400 stops a retry that could never succeed, and the quarantined body waits for a fix and replay.
  */
 public final class PivotCallbacks implements ProviderCallbacks {
+    public static final String PROVIDER = "pivot";
     public static final String API_KEY_HEADER = "X-API-Key";
 
     private static final Set<String> SINGLE_EVENTS = Set.of("PAYOUT.SUCCESS", "PAYOUT.FAILED", "PAYOUT.DELAYED");
@@ -57,7 +58,7 @@ public final class PivotCallbacks implements ProviderCallbacks {
 
     @Override
     public String provider() {
-        return "pivot";
+        return PROVIDER;
     }
 
     @Override
@@ -91,38 +92,63 @@ public final class PivotCallbacks implements ProviderCallbacks {
 
     private PayoutOutcome single(String event, JsonNode data, CallbackRequest request, String masked)
             throws CallbackRejected {
-        JsonNode item = data.get("payouts");
-        if (!item.isObject()) {
-            throw CallbackRejected.malformed("data.payouts must be an object");
+        Item item = item(data.get("payouts"), "data.payouts");
+        PayoutStatus status = item.status();
+        if (status == null) {
+            status = EVENT_ALLOWS.get(event).iterator().next();
+        } else if (!EVENT_ALLOWS.get(event).contains(status)) {
+            throw CallbackRejected.malformed(event + " cannot carry status " + item.itemStatus());
+        }
+        try {
+            return item.outcome(status)
+                    .providerPayoutId(Json.text(data, "uuid"))
+                    .stage(event + "/" + (item.itemStatus() == null ? "-" : item.itemStatus()))
+                    .receivedAt(request.receivedAt())
+                    .rawPayload(masked)
+                    .build();
+        } catch (IllegalArgumentException invalid) {
+            throw CallbackRejected.malformed(invalid.getMessage());
+        }
+    }
+
+    /**
+     * One payout item as Pivot describes it, whoever delivers it: a single callback's {@code data.payouts}
+     * and the status API's answer ({@link PivotStatusApi}) carry the same {@code {referenceId, amount,
+     * status, reason}}, so both are read here, with the one {@link #ITEM_STATUSES} table.
+     *
+     * @param status the canonical status of {@code itemStatus}; null when the item names none
+     */
+    record Item(String reference, String itemStatus, PayoutStatus status, Money amount, String reason) {
+
+        /** The outcome builder for this item; the caller adds stage, time, source and payload. */
+        PayoutOutcome.Builder outcome(PayoutStatus as) {
+            return PayoutOutcome.builder(reference, as)
+                    .provider(PROVIDER)
+                    .amount(amount)
+                    .failureReason(as == PayoutStatus.PAID ? null : reason);
+        }
+    }
+
+    /** Reads one payout item; {@code where} names it in error messages (e.g. "data.payouts"). */
+    static Item item(JsonNode item, String where) throws CallbackRejected {
+        if (item == null || !item.isObject()) {
+            throw CallbackRejected.malformed(where + " must be an object");
         }
         String reference = Json.text(item, "referenceId");
         if (reference == null || reference.isBlank()) {
-            throw CallbackRejected.malformed("data.payouts.referenceId is required");
+            throw CallbackRejected.malformed(where + ".referenceId is required");
         }
         String itemStatus = Json.text(item, "status");
-        PayoutStatus status;
-        if (itemStatus == null) {
-            status = EVENT_ALLOWS.get(event).iterator().next();
-        } else {
+        PayoutStatus status = null;
+        if (itemStatus != null) {
             status = ITEM_STATUSES.get(itemStatus);
             if (status == null) {
                 throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, 400,
                         "unmapped payout status \"" + clip(itemStatus) + "\"");
             }
-            if (!EVENT_ALLOWS.get(event).contains(status)) {
-                throw CallbackRejected.malformed(event + " cannot carry status " + itemStatus);
-            }
         }
         try {
-            return PayoutOutcome.builder(reference, status)
-                    .provider(provider())
-                    .providerPayoutId(Json.text(data, "uuid"))
-                    .stage(event + "/" + (itemStatus == null ? "-" : itemStatus))
-                    .amount(amount(item.get("amount")))
-                    .failureReason(status == PayoutStatus.PAID ? null : Json.text(item, "reason"))
-                    .receivedAt(request.receivedAt())
-                    .rawPayload(masked)
-                    .build();
+            return new Item(reference, itemStatus, status, amount(item.get("amount")), Json.text(item, "reason"));
         } catch (IllegalArgumentException invalid) {
             throw CallbackRejected.malformed(invalid.getMessage());
         }

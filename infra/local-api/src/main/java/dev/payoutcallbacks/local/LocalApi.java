@@ -19,6 +19,23 @@ import java.util.concurrent.CountDownLatch;
  *   serve  [--port 3000] [--dynamodb-port 8000] [--data-dir DIR] [--env-vars infra/local-env.json]
  *   invoke &lt;FunctionLogicalId&gt; -e &lt;event.json&gt; [--data-dir DIR] [--env-vars ...]
  * </pre>
+ *
+ * <p>{@code invoke} runs one function once against a fresh table (or {@code --data-dir}), e.g. a reconciler pass:
+ * {@code invoke ReconcilerFunction -e events/ReconcilerFunction/scheduled.json} prints its pass summary.
+ *
+ * <p>In {@code serve} mode, besides the template's HttpApi routes, loopback callers get two local-only routes
+ * (never deployed, not in template.yaml):
+ * <ul>
+ *   <li>{@code POST /_local/invoke/{FunctionLogicalId}} with an event as the body invokes that function on the
+ *       served table, with its template Timeout, and answers 200 with what the handler returned (as JSON). This
+ *       triggers what has no HTTP route, a reconciler pass above all:
+ *       {@code curl -X POST --data @events/ReconcilerFunction/scheduled.json
+ *       http://127.0.0.1:3000/_local/invoke/ReconcilerFunction}. 404 unknown function, 400 unreadable event,
+ *       500 when the handler throws, 403 for a caller not on loopback.</li>
+ *   <li>{@code GET /_local/events} lists the events the local change stream published.</li>
+ * </ul>
+ * The reconciler's provider status APIs point at http://127.0.0.1:3900/... in infra/local-env.json: run a stub
+ * there to see polls answered; with nothing listening every poll is "unavailable" and simply backs off.
  */
 public final class LocalApi {
     private LocalApi() {
@@ -72,6 +89,12 @@ public final class LocalApi {
                 System.out.printf("  %-5s http://127.0.0.1:%d%s  -> %s%n", r.method(), api.port(), r.path(), f.logicalId());
             }
         }
+        LocalStreamPoller poller = new LocalStreamPoller(sam, functions, dynamo);
+        for (LocalStreamPoller.Mapping m : poller.mappings()) {
+            System.out.printf("  stream %s -> %s (events: one JSON line each below; GET http://127.0.0.1:%d%s)%n",
+                    m.tableName(), m.functionId(), api.port(), LocalHttpApi.EVENTS_ROUTE);
+        }
+        poller.start();
         System.out.println("DynamoDB Local on " + dynamo.endpoint() + (dataDir == null ? " (in memory)" : " (data in " + dataDir + ")"));
         System.out.println("  aws dynamodb scan --table-name PayoutsTable --endpoint-url " + dynamo.endpoint()
                 + " --region " + EmbeddedDynamoDb.REGION);
@@ -79,6 +102,7 @@ public final class LocalApi {
         System.out.println("Ctrl-C to stop.");
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            poller.close();
             api.close();
             dynamo.close();
             stop.countDown();
@@ -92,7 +116,7 @@ public final class LocalApi {
         try (EmbeddedDynamoDb dynamo = startDynamo(sam, 0, dataDir)) {
             LocalFunctions functions = LocalFunctions.fromTemplate(sam, envVars, Map.of(
                     "DYNAMODB_ENDPOINT", dynamo.endpoint(), "AWS_REGION", EmbeddedDynamoDb.REGION));
-            Object answer = functions.invoke(logicalId, event, new LocalContext(logicalId));
+            Object answer = functions.invoke(logicalId, event, functions.context(logicalId));
             System.out.println(LocalFunctions.EVENTS.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
         }
         return 0;

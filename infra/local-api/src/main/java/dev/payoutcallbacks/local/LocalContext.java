@@ -11,10 +11,16 @@ import java.util.UUID;
 final class LocalContext implements Context {
     private final String functionName;
     private final String requestId = UUID.randomUUID().toString();
-    private final long deadline = System.currentTimeMillis() + 10_000;
+    private final long deadline;
 
     LocalContext(String functionName) {
+        this(functionName, 10_000);
+    }
+
+    /** @param timeoutMillis the function's Timeout: what getRemainingTimeInMillis counts down from */
+    LocalContext(String functionName, long timeoutMillis) {
         this.functionName = functionName;
+        this.deadline = System.currentTimeMillis() + timeoutMillis;
     }
 
     @Override public String getAwsRequestId() { return requestId; }

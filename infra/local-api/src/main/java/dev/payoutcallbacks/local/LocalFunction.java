@@ -4,7 +4,15 @@ import java.util.List;
 import java.util.Map;
 
 /** One AWS::Serverless::Function of template.yaml as the local runtime hosts it. */
-public record LocalFunction(String logicalId, String handler, Map<String, String> environment, List<Route> routes) {
+public record LocalFunction(String logicalId, String handler, Map<String, String> environment, List<Route> routes,
+                            int timeoutSeconds) {
+
+    /** SAM's default Timeout (3 s) when neither the function nor Globals sets one. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 3;
+
+    public LocalFunction(String logicalId, String handler, Map<String, String> environment, List<Route> routes) {
+        this(logicalId, handler, environment, routes, DEFAULT_TIMEOUT_SECONDS);
+    }
 
     /** An HttpApi event: method and path template such as /payouts/{reference}. */
     public record Route(String method, String path) {

@@ -28,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LocalFunctions {
     static final ObjectMapper EVENTS = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addModule(StreamEventBinding.module())
+            .addModule(ScheduledEventBinding.module())
             .build();
 
     private final Map<String, LocalFunction> functions;
@@ -68,8 +70,10 @@ public final class LocalFunctions {
                             e.path("Properties").path("Path").asText()));
                 }
             });
+            int timeout = props.path("Timeout").asInt(template.root().path("Globals").path("Function").path("Timeout")
+                    .asInt(LocalFunction.DEFAULT_TIMEOUT_SECONDS));
             functions.put(logicalId, new LocalFunction(logicalId, props.path("Handler").asText(), Map.copyOf(env),
-                    List.copyOf(routes)));
+                    List.copyOf(routes), timeout));
         });
         return new LocalFunctions(functions);
     }
@@ -106,6 +110,17 @@ public final class LocalFunctions {
             throw new IllegalArgumentException("no function " + logicalId + " in template.yaml; known: " + functions.keySet());
         }
         return f;
+    }
+
+    /** The function's handler instance (created on first use, as on a cold start). */
+    public Object handler(String logicalId) {
+        LocalFunction f = get(logicalId);
+        return handlers.computeIfAbsent(logicalId, id -> instantiate(f));
+    }
+
+    /** A Context for one invocation of the function: its remaining time counts down from the template's Timeout. */
+    Context context(String logicalId) {
+        return new LocalContext(logicalId, get(logicalId).timeoutSeconds() * 1000L);
     }
 
     /** Invokes a function with an event given as JSON, as Lambda would: the event is bound to the handler's type. */

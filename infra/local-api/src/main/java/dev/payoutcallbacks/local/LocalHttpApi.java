@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.payoutcallbacks.publisher.PayoutChangePublisher;
+import dev.payoutcallbacks.publisher.StdoutSink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +34,10 @@ import java.util.concurrent.Executors;
 public final class LocalHttpApi implements AutoCloseable {
     /** API Gateway's own payload limit. */
     private static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+    /** Local-only read route: the events the local change stream published. */
+    static final String EVENTS_ROUTE = "/_local/events";
+    /** Local-only: POST /_local/invoke/{FunctionLogicalId} with an event body invokes any function directly. */
+    static final String INVOKE_ROUTE = "/_local/invoke/";
 
     private final LocalFunctions functions;
     private final HttpServer server;
@@ -64,6 +70,14 @@ public final class LocalHttpApi implements AutoCloseable {
         try (exchange) {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String path = exchange.getRequestURI().getRawPath();
+            if (path.equals(EVENTS_ROUTE)) {
+                publishedEvents(exchange, method);
+                return;
+            }
+            if (path.startsWith(INVOKE_ROUTE)) {
+                invokeDirectly(exchange, method, path.substring(INVOKE_ROUTE.length()));
+                return;
+            }
             Map<String, String> pathParameters = new LinkedHashMap<>();
             Bound match = match(method, path, pathParameters);
             if (match == null) {
@@ -81,7 +95,7 @@ public final class LocalHttpApi implements AutoCloseable {
             JsonNode event = event(exchange, match, path, pathParameters, body);
             Object answer;
             try {
-                answer = functions.invoke(match.function().logicalId(), event, new LocalContext(match.function().logicalId()));
+                answer = functions.invoke(match.function().logicalId(), event, functions.context(match.function().logicalId()));
             } catch (RuntimeException e) {
                 // What API Gateway answers when the integration fails.
                 System.err.println(match.function().logicalId() + " failed: " + e);
@@ -190,6 +204,107 @@ public final class LocalHttpApi implements AutoCloseable {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /**
+     * GET /_local/events[?reference=...]: the PayoutStatusChanged events the local change stream published
+     * (the last ones each publisher keeps), oldest first. Local only: loopback callers, never in template.yaml.
+     */
+    private void publishedEvents(HttpExchange exchange, String method) throws IOException {
+        if (!"GET".equals(method)) {
+            respond(exchange, 405, "{\"message\":\"Method Not Allowed\"}");
+            return;
+        }
+        if (!exchange.getRemoteAddress().getAddress().isLoopbackAddress()) {
+            respond(exchange, 403, "{\"message\":\"Forbidden\"}");
+            return;
+        }
+        String query = exchange.getRequestURI().getRawQuery();
+        String reference = null;
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith("reference=")) {
+                    reference = URLDecoder.decode(pair.substring("reference=".length()), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        ObjectNode answer = LocalFunctions.EVENTS.createObjectNode();
+        long published = 0;
+        com.fasterxml.jackson.databind.node.ArrayNode list = answer.putArray("events");
+        for (LocalFunction f : functions.all().values()) {
+            if (!PayoutChangePublisher.class.getName().equals(f.handlerClass())) {
+                continue;
+            }
+            if (functions.handler(f.logicalId()) instanceof PayoutChangePublisher publisher
+                    && publisher.sink() instanceof StdoutSink sink) {
+                published += sink.published();
+                for (ObjectNode e : sink.recentEvents()) {
+                    if (reference == null || reference.equals(e.path("detail").path("reference").asText())) {
+                        list.add(e);
+                    }
+                }
+            }
+        }
+        answer.put("published", published);
+        respond(exchange, 200, LocalFunctions.EVENTS.writeValueAsString(answer));
+    }
+
+    /**
+     * POST /_local/invoke/{FunctionLogicalId}, body = the event (as `invoke -e` takes it; empty means {}): invokes
+     * the function as Lambda would, with its template Timeout, and answers 200 with what the handler returned,
+     * as JSON. This is how a reconciler pass (a scheduled function, no HTTP route) is triggered on demand:
+     * {@code curl -X POST --data @events/ReconcilerFunction/scheduled.json
+     * http://127.0.0.1:3000/_local/invoke/ReconcilerFunction}. Loopback callers only; never in template.yaml.
+     * 404 unknown function, 400 unreadable event, 500 the handler threw.
+     */
+    private void invokeDirectly(HttpExchange exchange, String method, String rawLogicalId) throws IOException {
+        if (!"POST".equals(method)) {
+            respond(exchange, 405, "{\"message\":\"Method Not Allowed\"}");
+            return;
+        }
+        if (!exchange.getRemoteAddress().getAddress().isLoopbackAddress()) {
+            respond(exchange, 403, "{\"message\":\"Forbidden\"}");
+            return;
+        }
+        String logicalId = URLDecoder.decode(rawLogicalId, StandardCharsets.UTF_8);
+        if (!functions.all().containsKey(logicalId)) {
+            ObjectNode unknown = LocalFunctions.EVENTS.createObjectNode();
+            unknown.put("message", "no function " + logicalId + " in template.yaml");
+            unknown.putPOJO("known", functions.all().keySet());
+            respond(exchange, 404, LocalFunctions.EVENTS.writeValueAsString(unknown));
+            return;
+        }
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readNBytes(MAX_REQUEST_BYTES + 1);
+        }
+        if (body.length > MAX_REQUEST_BYTES) {
+            respond(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
+            return;
+        }
+        JsonNode event;
+        try {
+            event = body.length == 0 ? LocalFunctions.EVENTS.createObjectNode() : LocalFunctions.EVENTS.readTree(body);
+        } catch (IOException unreadable) {
+            respond(exchange, 400, "{\"message\":\"the event is not JSON\"}");
+            return;
+        }
+        Object answer;
+        try {
+            answer = functions.invoke(logicalId, event, functions.context(logicalId));
+        } catch (IllegalArgumentException unfit) {
+            ObjectNode error = LocalFunctions.EVENTS.createObjectNode();
+            error.put("message", unfit.getMessage());
+            respond(exchange, 400, LocalFunctions.EVENTS.writeValueAsString(error));
+            return;
+        } catch (RuntimeException e) {
+            System.err.println(logicalId + " failed: " + e);
+            ObjectNode error = LocalFunctions.EVENTS.createObjectNode();
+            error.put("message", logicalId + " failed: " + e.getClass().getSimpleName());
+            respond(exchange, 500, LocalFunctions.EVENTS.writeValueAsString(error));
+            return;
+        }
+        respond(exchange, 200, LocalFunctions.EVENTS.writeValueAsString(answer));
     }
 
     private static void respond(HttpExchange exchange, int status, String json) throws IOException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
@@ -57,10 +58,34 @@ class SampleEventsTest {
                 String file = expected.path("event").asText();
                 listed.add(file);
                 JsonNode event = LocalFunctions.EVENTS.readTree(dir.resolve(file).toFile());
-                APIGatewayV2HTTPResponse answer = (APIGatewayV2HTTPResponse) functions.invoke(logicalId, event,
-                        new LocalContext(logicalId));
+                Object returned = functions.invoke(logicalId, event, functions.context(logicalId));
                 invoked++;
                 String where = logicalId + "/" + file;
+                if (returned instanceof StreamsEventResponse stream) {
+                    // A stream consumer: {"event", "batchItemFailures": <how many records it reports failed>}
+                    int failed = stream.getBatchItemFailures() == null ? 0 : stream.getBatchItemFailures().size();
+                    if (failed != expected.path("batchItemFailures").asInt(-1)) {
+                        failures.add(where + ": " + failed + " batch item failures (expected "
+                                + expected.path("batchItemFailures") + ")");
+                    }
+                    continue;
+                }
+                if (!(returned instanceof APIGatewayV2HTTPResponse)) {
+                    // Any other handler (e.g. the reconciler's pass summary): {"event", "output": {field: value}};
+                    // each listed field of the answer, as JSON, must equal the value given.
+                    JsonNode output = LocalFunctions.EVENTS.valueToTree(returned);
+                    if (!expected.path("output").isObject()) {
+                        failures.add(where + ": expectations need \"output\" for a non-HTTP answer: " + output);
+                    }
+                    expected.path("output").fields().forEachRemaining(field -> {
+                        if (!field.getValue().equals(output.path(field.getKey()))) {
+                            failures.add(where + ": " + field.getKey() + " " + output.path(field.getKey()) + " (expected "
+                                    + field.getValue() + "): " + output);
+                        }
+                    });
+                    continue;
+                }
+                APIGatewayV2HTTPResponse answer = (APIGatewayV2HTTPResponse) returned;
                 if (answer.getStatusCode() != expected.path("status").asInt()) {
                     failures.add(where + ": status " + answer.getStatusCode() + " (expected "
                             + expected.path("status").asInt() + "): " + answer.getBody());

@@ -17,7 +17,7 @@ public final class TemplateTables {
     private TemplateTables() {
     }
 
-    /** Creates the table declared under {@code logicalId} with the given name (if absent) and its TTL. */
+    /** Creates the table declared under {@code logicalId} with the given name (if absent), its stream and its TTL. */
     public static void create(DynamoDbClient db, SamTemplate template, String logicalId, String tableName) {
         JsonNode props = template.resources("AWS::DynamoDB::Table").get(logicalId);
         if (props == null) {
@@ -45,16 +45,33 @@ public final class TemplateTables {
         if (!indexes.isEmpty()) {
             request.globalSecondaryIndexes(indexes);
         }
+        String streamViewType = props.path("StreamSpecification").path("StreamViewType").asText(null);
+        if (streamViewType != null) {
+            request.streamSpecification(s -> s.streamEnabled(true).streamViewType(streamViewType));
+        }
         try {
             db.createTable(request.build());
         } catch (ResourceInUseException exists) {
-            return; // kept on disk from an earlier run
+            enableStream(db, tableName, streamViewType); // kept on disk from an earlier run, maybe without one
+            return;
         }
         db.waiter().waitUntilTableExists(b -> b.tableName(tableName));
         JsonNode ttl = props.path("TimeToLiveSpecification");
         if (ttl.path("Enabled").asBoolean(false)) {
             db.updateTimeToLive(b -> b.tableName(tableName).timeToLiveSpecification(t -> t
                     .attributeName(ttl.path("AttributeName").asText()).enabled(true)));
+        }
+    }
+
+    /** A table kept from a run before the template declared its stream gets the stream now. */
+    private static void enableStream(DynamoDbClient db, String tableName, String streamViewType) {
+        if (streamViewType == null) {
+            return;
+        }
+        var existing = db.describeTable(b -> b.tableName(tableName)).table().streamSpecification();
+        if (existing == null || !Boolean.TRUE.equals(existing.streamEnabled())) {
+            db.updateTable(b -> b.tableName(tableName)
+                    .streamSpecification(s -> s.streamEnabled(true).streamViewType(streamViewType)));
         }
     }
 

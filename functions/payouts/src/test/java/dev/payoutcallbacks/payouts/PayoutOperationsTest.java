@@ -1,0 +1,105 @@
+package dev.payoutcallbacks.payouts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.payoutcallbacks.core.ApplyResult;
+import dev.payoutcallbacks.core.HistoryEntry;
+import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.PayoutLedger;
+import dev.payoutcallbacks.core.PayoutOutcome;
+import dev.payoutcallbacks.core.PayoutRecord;
+import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.testing.ApiRequests;
+import dev.payoutcallbacks.core.testing.TestTables;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The review queue and its explicit resolution, against DynamoDB Local. */
+class PayoutOperationsTest {
+    private PayoutLedger ledger;
+    private PayoutOperationsHandler ops;
+
+    @BeforeEach
+    void setUp() {
+        String table = TestTables.freshPayoutsTable();
+        Map<String, String> env = TestTables.environment(table, "INTERNAL_SECRETS", "ops");
+        ops = new PayoutOperationsHandler(env);
+        ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+    }
+
+    private void deliver(String ref, PayoutStatus status) {
+        ledger.apply(PayoutOutcome.builder(ref, status).provider("pivot").receivedAt(Instant.now()).build());
+    }
+
+    private APIGatewayV2HTTPResponse call(String method, String routePath, String path, Map<String, String> params, String body) {
+        APIGatewayV2HTTPEvent e = ApiRequests.event(method, path, body, "10.0.0.1", params, "X-Internal-Secret", "ops");
+        e.setRouteKey(method + " " + routePath);
+        return ops.handleRequest(e, null);
+    }
+
+    private APIGatewayV2HTTPResponse resolve(String ref, String body) {
+        return call("POST", "/payouts/{reference}/resolve", "/payouts/" + ref + "/resolve", Map.of("reference", ref), body);
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse r) throws Exception {
+        return Json.MAPPER.readTree(r.getBody());
+    }
+
+    @Test
+    void flaggedPayoutsAreListedAndResolvedExactlyOnceWithWhoAndWhy() throws Exception {
+        deliver("conflicted", PayoutStatus.PAID);
+        deliver("conflicted", PayoutStatus.FAILED);
+        deliver("fine", PayoutStatus.PAID);
+        JsonNode queue = json(call("GET", "/review", "/review", Map.of(), null));
+        assertEquals(1, queue.path("flagged").size());
+        assertEquals("conflicted", queue.path("flagged").get(0).path("reference").asText());
+        assertTrue(queue.path("flagged").get(0).path("reviewReason").asText().startsWith("conflict: paid -> failed"));
+
+        String body = "{\"status\":\"failed\",\"reason\":\"bank confirmed the return\",\"operator\":\"alice\",\"resolution_id\":\"res-1\"}";
+        APIGatewayV2HTTPResponse first = resolve("conflicted", body);
+        assertEquals(200, first.getStatusCode(), first.getBody());
+        assertEquals("RESOLVED", json(first).path("result").asText());
+        assertEquals("failed", json(first).path("status").asText());
+        assertEquals("DUPLICATE", json(resolve("conflicted", body)).path("result").asText(), "same resolution, once");
+        assertEquals(409, resolve("conflicted", body.replace("res-1", "res-2")).getStatusCode(), "settled and no longer flagged");
+
+        PayoutRecord record = ledger.read("conflicted").orElseThrow();
+        assertEquals(PayoutStatus.FAILED, record.state().status());
+        assertFalse(record.state().flaggedForReview());
+        assertEquals(2, record.state().version());
+        // History: paid, the conflicting failed, alice's resolution, and the refused second resolution.
+        assertEquals(4, record.history().size());
+        HistoryEntry resolution = record.history().get(2);
+        assertEquals(ApplyResult.APPLIED, resolution.result());
+        assertEquals(2, resolution.versionAfter());
+        assertEquals("resolved by alice: bank confirmed the return", resolution.stage());
+        assertEquals(ApplyResult.STALE, record.history().get(3).result());
+        assertEquals(0, json(call("GET", "/review", "/review", Map.of(), null)).path("flagged").size());
+    }
+
+    @Test
+    void stuckOpenPayoutCanBeForcedToFailedButASettledOneCannot() throws Exception {
+        deliver("stuck", PayoutStatus.PENDING);
+        deliver("settled", PayoutStatus.PAID);
+        String body = "{\"status\":\"failed\",\"reason\":\"provider never answered\",\"operator\":\"bob\",\"resolution_id\":\"r-9\"}";
+        assertEquals("RESOLVED", json(resolve("stuck", body)).path("result").asText());
+        assertEquals(409, resolve("settled", body).getStatusCode());
+        assertEquals(404, resolve("unknown", body).getStatusCode());
+        assertEquals(400, resolve("stuck", "{\"status\":\"pending\",\"reason\":\"x\",\"operator\":\"b\",\"resolution_id\":\"r\"}").getStatusCode());
+        assertEquals(400, resolve("stuck", "{\"status\":\"failed\"}").getStatusCode());
+    }
+
+    @Test
+    void everyRouteNeedsTheInternalSecret() {
+        APIGatewayV2HTTPEvent e = ApiRequests.event("GET", "/review", null, "10.0.0.1", Map.of());
+        e.setRouteKey("GET /review");
+        assertEquals(401, ops.handleRequest(e, null).getStatusCode());
+    }
+}

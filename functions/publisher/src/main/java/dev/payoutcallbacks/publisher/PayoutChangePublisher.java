@@ -1,0 +1,133 @@
+package dev.payoutcallbacks.publisher;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.payoutcallbacks.core.FunctionEnvironment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * DynamoDB Streams of the payouts table → one PayoutStatusChanged event per applied change.
+ *
+ * <p>Order: records are handled in stream order (per shard, which keeps every item's changes in order);
+ * versions of one payout are never sent in the same PutEvents call, so version n+1 is sent only after
+ * version n was accepted. Failure: the first record not published is reported (partial batch
+ * response) and nothing after it is attempted, so Lambda retries from it and never skips ahead. A
+ * retry may publish again a change already accepted (a later entry of the same PutEvents call, or a
+ * lost answer): consumers dedupe on (reference, version).
+ */
+public final class PayoutChangePublisher implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+    private final PayoutEventSink sink;
+
+    /** In Lambda: configuration from the process environment; the client is built once per container. */
+    public PayoutChangePublisher() {
+        this(System.getenv());
+    }
+
+    /** EVENT_BUS_NAME, PAYOUT_EVENTS_SINK (eventbridge | stdout), PAYOUT_EVENTS_KEEP, AWS_REGION. */
+    public PayoutChangePublisher(Map<String, String> env) {
+        this(EventSinks.fromEnvironment(new FunctionEnvironment(env)));
+    }
+
+    public PayoutChangePublisher(PayoutEventSink sink) {
+        this.sink = sink;
+    }
+
+    /** Where events go (the local run reads a StdoutSink's recent events). */
+    public PayoutEventSink sink() {
+        return sink;
+    }
+
+    private record Pending(String sequenceNumber, PayoutStatusChanged event) {
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        List<DynamodbEvent.DynamodbStreamRecord> records =
+                event == null || event.getRecords() == null ? List.of() : event.getRecords();
+        List<Pending> chunk = new ArrayList<>();
+        int published = 0;
+        for (DynamodbEvent.DynamodbStreamRecord record : records) {
+            String sequence = sequenceNumber(record);
+            Optional<PayoutStatusChanged> change;
+            try {
+                change = StateChanges.from(record);
+            } catch (RuntimeException unreadable) {
+                StreamsEventResponse failed = flush(chunk, context);
+                if (failed != null) {
+                    return failed;
+                }
+                log(context, "record " + sequence + " cannot be published: " + unreadable.getMessage());
+                return failure(sequence);
+            }
+            if (change.isEmpty()) {
+                continue;
+            }
+            String reference = change.get().reference();
+            if (chunk.size() >= Math.max(1, sink.maxBatch())
+                    || chunk.stream().anyMatch(p -> p.event().reference().equals(reference))) {
+                StreamsEventResponse failed = flush(chunk, context);
+                if (failed != null) {
+                    return failed;
+                }
+                published += chunk.size();
+                chunk.clear();
+            }
+            chunk.add(new Pending(sequence, change.get()));
+        }
+        StreamsEventResponse failed = flush(chunk, context);
+        if (failed != null) {
+            return failed;
+        }
+        published += chunk.size();
+        if (!records.isEmpty()) {
+            log(context, "published " + published + " PayoutStatusChanged for " + records.size() + " stream records");
+        }
+        return new StreamsEventResponse(new ArrayList<>());
+    }
+
+    /** Publishes a chunk; null when all of it was accepted, else the failure to return. */
+    private StreamsEventResponse flush(List<Pending> chunk, Context context) {
+        if (chunk.isEmpty()) {
+            return null;
+        }
+        PayoutEventSink.Result result;
+        try {
+            result = sink.publish(chunk.stream().map(Pending::event).toList());
+        } catch (RuntimeException callFailed) {
+            log(context, "publishing " + chunk.size() + " events failed: " + callFailed);
+            return failure(chunk.get(0).sequenceNumber());
+        }
+        if (result.allPublished()) {
+            return null;
+        }
+        int at = Math.min(Math.max(0, result.firstFailed()), chunk.size() - 1);
+        Pending first = chunk.get(at);
+        log(context, "event " + first.event().idempotencyKey() + " (record " + first.sequenceNumber()
+                + ") not published: " + result.error());
+        return failure(first.sequenceNumber());
+    }
+
+    private static StreamsEventResponse failure(String sequenceNumber) {
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        // A null identifier makes Lambda retry the whole batch: still never skipping ahead.
+        failures.add(new StreamsEventResponse.BatchItemFailure(sequenceNumber));
+        return new StreamsEventResponse(failures);
+    }
+
+    private static String sequenceNumber(DynamodbEvent.DynamodbStreamRecord record) {
+        return record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+    }
+
+    private static void log(Context context, String message) {
+        if (context != null && context.getLogger() != null) {
+            context.getLogger().log(message + "\n");
+        } else {
+            System.err.println(message);
+        }
+    }
+}

@@ -1,0 +1,345 @@
+package dev.payoutcallbacks.reconciler;
+
+import dev.payoutcallbacks.commpix.CommPixStatusApi;
+import dev.payoutcallbacks.core.Applied;
+import dev.payoutcallbacks.core.ApplyResult;
+import dev.payoutcallbacks.core.OpenPayouts;
+import dev.payoutcallbacks.core.OutcomeSource;
+import dev.payoutcallbacks.core.PayoutLedger;
+import dev.payoutcallbacks.core.PayoutOutcome;
+import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.ProviderStatusApi;
+import dev.payoutcallbacks.core.ProviderStatusApi.PollAnswer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+
+/**
+ * One reconciler pass: finds what providers never told us and asks them.
+ *
+ * <p><b>Finding due work.</b> Per provider, the sparse OpenPayouts index ({@link OpenPayouts#due}: open payouts
+ * and batch notices whose {@code checkAfter} has passed, oldest first), never a scan, one bounded page at a time.
+ * Providers take turns page by page, so one provider's backlog or slow API cannot starve the others. Before
+ * each entry the remaining invocation time is checked against the safety margin; the pass stops early
+ * (complete=false) and the rest is simply still due at the next pass. {@code now} is fixed at the start of the
+ * pass, so whatever the pass pushes into the future is not met again in the same pass.
+ *
+ * <p><b>Per payout.</b> Re-read strongly consistent (the index lags): skip it if settled or if it had news within
+ * its provider's threshold. Then ask the provider's status API and:
+ * <ul>
+ *   <li>Found: every outcome goes through the shared {@link PayoutLedger#apply} (source=poll), so dedup and the
+ *       transition guards hold across webhook and poll. Still open and nothing new: an unresolved poll.</li>
+ *   <li>NotFound: submit_not_received (its own dedup key; a later paid/failed still applies) only if the
+ *       provider never acknowledged the payout (no status, no provider id) and NOT_FOUND_GRACE_MINUTES have
+ *       passed since submission. Inside the grace period: an unresolved poll, looked at again after it.
+ *       Acknowledged earlier: a contradiction, flagged for review.</li>
+ *   <li>Unavailable (timeout, 5xx, refused, unreadable): an unresolved poll. Never failed, never not-received.</li>
+ * </ul>
+ * An unresolved poll counts an attempt and backs off ({@link ReconcilerSettings#backoff}); the
+ * RECONCILER_MAX_POLLS-th one flags the payout for review instead ({@link OpenPayouts#giveUp}). A provider with
+ * no status API here (Comm.Pix) has its stuck payouts flagged for review at once.
+ *
+ * <p><b>Batch notices</b> (Pivot bulk callbacks: totals only) are resolved into their items through the
+ * provider's {@link ProviderStatusApi#batchItems}; each item is applied like a poll, then the notice leaves the
+ * index. A fetch that fails is retried with the same back-off, counted by the notice's fetchAttempts.
+ */
+public final class Reconciler {
+    static final String STAGE_NOT_FOUND = "status-api/not-found";
+
+    private final PayoutLedger ledger;
+    private final OpenPayouts open;
+    private final Map<String, ProviderStatusApi> apis;
+    private final ReconcilerSettings settings;
+    private final Clock clock;
+    private final DynamoDbClient db;
+    private final List<String> providers;
+
+    /**
+     * @param db the table's client, for the one read OpenPayouts does not offer: a batch notice's fetchAttempts
+     */
+    public Reconciler(PayoutLedger ledger, Map<String, ProviderStatusApi> apis, ReconcilerSettings settings, Clock clock,
+                      DynamoDbClient db) {
+        this.ledger = ledger;
+        this.open = new OpenPayouts(ledger);
+        this.apis = Map.copyOf(apis);
+        this.settings = settings;
+        this.clock = clock;
+        this.db = db;
+        List<String> all = new ArrayList<>(settings.providers());
+        apis.keySet().stream().sorted().filter(p -> !all.contains(p)).forEach(all::add);
+        this.providers = List.copyOf(all);
+    }
+
+    public List<String> providers() {
+        return providers;
+    }
+
+    /** Runs one pass while {@code remainingMillis} stays above the safety margin. */
+    public PassSummary pass(LongSupplier remainingMillis) {
+        Instant now = clock.instant();
+        Counts c = new Counts();
+        Map<String, Map<String, AttributeValue>> cursors = new LinkedHashMap<>();
+        providers.forEach(p -> cursors.put(p, null));
+        boolean complete = true;
+        turns:
+        while (!cursors.isEmpty()) {
+            Iterator<Map.Entry<String, Map<String, AttributeValue>>> turn = cursors.entrySet().iterator();
+            while (turn.hasNext()) {
+                Map.Entry<String, Map<String, AttributeValue>> cursor = turn.next();
+                if (outOfTime(remainingMillis)) {
+                    complete = false;
+                    break turns;
+                }
+                String provider = cursor.getKey();
+                OpenPayouts.Page page;
+                try {
+                    page = open.due(provider, now, settings.pageSize(), cursor.getValue());
+                } catch (RuntimeException queryFailed) {
+                    c.errors++;
+                    complete = false;
+                    turn.remove(); // this provider waits for the next pass; the others go on
+                    continue;
+                }
+                for (OpenPayouts.Due due : page.due()) {
+                    if (outOfTime(remainingMillis)) {
+                        complete = false;
+                        break turns;
+                    }
+                    c.due++;
+                    try {
+                        if (due.batch()) {
+                            batch(provider, due, c);
+                        } else {
+                            payout(provider, due, now, c);
+                        }
+                    } catch (RuntimeException ours) {
+                        c.errors++; // e.g. DynamoDB trouble: nothing counted against the payout; due next pass
+                    }
+                }
+                if (page.hasMore()) {
+                    cursor.setValue(page.next());
+                } else {
+                    turn.remove();
+                }
+            }
+        }
+        List<String> without = providers.stream().filter(p -> !apis.containsKey(p)).toList();
+        return new PassSummary(providers, without, c.due, c.polled, c.applied, c.duplicates, c.conflicts, c.notFound,
+                c.submitNotReceived, c.unavailable, c.unsettled, c.gaveUp, c.batchesResolved, c.skipped, c.raced, c.errors, complete);
+    }
+
+    private boolean outOfTime(LongSupplier remainingMillis) {
+        return remainingMillis.getAsLong() < settings.safetyMargin().toMillis();
+    }
+
+    private void payout(String provider, OpenPayouts.Due due, Instant now, Counts c) {
+        Optional<PayoutState> read = due.reference() == null ? Optional.empty() : open.state(due.reference());
+        if (read.isEmpty() || !read.get().open()) {
+            c.skipped++; // settled since the index was written
+            return;
+        }
+        PayoutState state = read.get();
+        Duration threshold = settings.stuckAfter().forProvider(state.provider());
+        Instant lastNews = state.lastOutcomeAt() != null ? state.lastOutcomeAt() : state.submittedAt();
+        if (lastNews != null && lastNews.plus(threshold).isAfter(now) && state.pollAttempts() == 0) {
+            c.skipped++; // fresh news the index has not caught up with
+            return;
+        }
+        ProviderStatusApi api = apis.get(provider);
+        if (api == null) {
+            count(open.giveUp(state, noStatusApiReason(provider)), c);
+            return;
+        }
+        c.polled++;
+        PollAnswer answer;
+        try {
+            answer = api.poll(state);
+        } catch (RuntimeException broken) {
+            answer = new PollAnswer.Unavailable(provider + ": status API error " + broken.getClass().getSimpleName());
+        }
+        if (answer instanceof PollAnswer.Found found) {
+            found(state, found, c);
+        } else if (answer instanceof PollAnswer.NotFound notFound) {
+            notFound(state, notFound, now, c);
+        } else {
+            c.unavailable++;
+            unresolved(state, ((PollAnswer.Unavailable) answer).reason(), null, c);
+        }
+    }
+
+    private void found(PayoutState state, PollAnswer.Found found, Counts c) {
+        List<PayoutOutcome> outcomes = found.outcomes();
+        String unusable = outcomes.isEmpty() ? "an empty answer" : null;
+        for (PayoutOutcome o : outcomes) {
+            if (!o.payoutReference().equals(state.reference()) || o.source() != OutcomeSource.POLL) {
+                unusable = "an answer about another payout or not marked source=poll";
+            }
+        }
+        if (unusable != null) {
+            c.unavailable++;
+            unresolved(state, state.provider() + ": " + unusable, null, c);
+            return;
+        }
+        boolean changed = false;
+        for (PayoutOutcome o : outcomes) {
+            changed |= apply(o, c) == ApplyResult.APPLIED;
+        }
+        PayoutState after = open.state(state.reference()).orElse(null);
+        if (after != null && after.open() && !changed) {
+            // The provider's word is one we already had (e.g. still processing): nothing settled.
+            PayoutOutcome last = outcomes.get(outcomes.size() - 1);
+            c.unsettled++;
+            unresolved(after, state.provider() + ": still " + (last.stage() == null ? last.status().wireName() : last.stage()),
+                    null, c);
+        }
+    }
+
+    private void notFound(PayoutState state, PollAnswer.NotFound answer, Instant now, Counts c) {
+        c.notFound++;
+        if (state.status() != null || state.providerPayoutId() != null) {
+            // The provider acknowledged this payout before (an outcome, or its own id for it): "no such payout"
+            // now contradicts that. Not submit_not_received: a person looks.
+            count(open.giveUp(state, "reconciler_contradiction: " + state.provider()
+                    + " acknowledged this payout earlier, its status API now says there is no such payout ("
+                    + clip(answer.evidence()) + ")"), c);
+            return;
+        }
+        Instant submitted = state.submittedAt() != null ? state.submittedAt() : state.registeredAt();
+        Instant graceEnds = submitted == null ? null : submitted.plus(settings.notFoundGrace());
+        if (graceEnds == null || now.isBefore(graceEnds)) {
+            // Too early to conclude (the provider may not have indexed it yet): ask again after the grace period.
+            unresolved(state, clip(answer.evidence()) + " (within the grace period since submission)", graceEnds, c);
+            return;
+        }
+        PayoutOutcome notReceived = PayoutOutcome.builder(state.reference(), PayoutStatus.SUBMIT_NOT_RECEIVED)
+                .provider(state.provider())
+                .stage(STAGE_NOT_FOUND)
+                .failureReason(clip(answer.evidence()))
+                .source(OutcomeSource.POLL)
+                .receivedAt(clock.instant())
+                .build();
+        if (apply(notReceived, c) == ApplyResult.APPLIED) {
+            c.submitNotReceived++;
+        }
+    }
+
+    /** An attempt that settled nothing: back off, or flag for review on the last allowed attempt. */
+    private void unresolved(PayoutState state, String reason, Instant notBefore, Counts c) {
+        int attempts = state.pollAttempts() + 1;
+        if (attempts >= settings.maxPolls()) {
+            count(open.giveUp(state, "reconciler_gave_up: " + attempts + " polls without a definitive answer; last: "
+                    + clip(reason)), c);
+            return;
+        }
+        Instant next = clock.instant().plus(settings.backoff(state.pollAttempts()));
+        if (notBefore != null && next.isBefore(notBefore)) {
+            next = notBefore;
+        }
+        if (!open.pollUnresolved(state, next)) {
+            c.raced++; // an outcome arrived meanwhile: nothing to count against the payout
+        }
+    }
+
+    private void count(boolean gaveUp, Counts c) {
+        if (gaveUp) {
+            c.gaveUp++;
+        } else {
+            c.raced++;
+        }
+    }
+
+    private ApplyResult apply(PayoutOutcome outcome, Counts c) {
+        Applied applied = ledger.apply(outcome);
+        switch (applied.result()) {
+            case APPLIED -> c.applied++;
+            case DUPLICATE -> c.duplicates++;
+            case CONFLICT -> c.conflicts++;
+            default -> { }
+        }
+        return applied.result();
+    }
+
+    private void batch(String provider, OpenPayouts.Due notice, Counts c) {
+        ProviderStatusApi api = apis.get(provider);
+        int attempts = fetchAttempts(notice);
+        PollAnswer answer;
+        if (api == null) {
+            answer = new PollAnswer.Unavailable(provider + ": no status API here to fetch batch items");
+        } else {
+            c.polled++;
+            try {
+                answer = api.batchItems(notice.batchId());
+            } catch (RuntimeException broken) {
+                answer = new PollAnswer.Unavailable(provider + ": status API error " + broken.getClass().getSimpleName());
+            }
+        }
+        if (answer instanceof PollAnswer.Found found && !found.outcomes().isEmpty()
+                && found.outcomes().stream().allMatch(o -> o.source() == OutcomeSource.POLL)) {
+            for (PayoutOutcome item : found.outcomes()) {
+                apply(item, c); // an exception leaves the notice due: re-applying is idempotent
+            }
+            open.batchResolved(notice, found.outcomes().size());
+            c.batchesResolved++;
+            return;
+        }
+        if (answer instanceof PollAnswer.NotFound) {
+            c.notFound++; // a batch cannot be "not received" item by item: look again later
+        } else {
+            c.unavailable++;
+        }
+        open.batchRetryAt(notice, clock.instant().plus(settings.backoff(attempts)));
+    }
+
+    /** The notice's fetchAttempts (not projected into the index): one eventually consistent GetItem. */
+    private int fetchAttempts(OpenPayouts.Due notice) {
+        try {
+            Map<String, AttributeValue> key = new HashMap<>();
+            key.put("pk", AttributeValue.fromS(notice.pk()));
+            key.put("sk", AttributeValue.fromS(notice.sk()));
+            GetItemResponse r = db.getItem(b -> b.tableName(ledger.table()).key(key).projectionExpression("fetchAttempts"));
+            AttributeValue n = r.hasItem() ? r.item().get("fetchAttempts") : null;
+            return n == null || n.n() == null ? 0 : Integer.parseInt(n.n());
+        } catch (RuntimeException unreadable) {
+            return 0;
+        }
+    }
+
+    static String noStatusApiReason(String provider) {
+        return "commpix".equals(provider) ? CommPixStatusApi.NO_STATUS_API_REASON
+                : "reconciler_cannot_poll: no status API for " + provider
+                + " in this environment; confirm the payout with the provider and resolve it by hand";
+    }
+
+    private static String clip(String text) {
+        return text == null ? "" : text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+
+    private static final class Counts {
+        int due;
+        int polled;
+        int applied;
+        int duplicates;
+        int conflicts;
+        int notFound;
+        int submitNotReceived;
+        int unavailable;
+        int unsettled;
+        int gaveUp;
+        int batchesResolved;
+        int skipped;
+        int raced;
+        int errors;
+    }
+}

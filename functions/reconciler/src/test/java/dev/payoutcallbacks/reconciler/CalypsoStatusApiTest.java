@@ -1,0 +1,115 @@
+package dev.payoutcallbacks.reconciler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.payoutcallbacks.calypso.CalypsoStatusApi;
+import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.OutcomeSource;
+import dev.payoutcallbacks.core.PayoutOutcome;
+import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.ProviderStatusApi.PollAnswer;
+import dev.payoutcallbacks.reconciler.StubServer.Reply;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Calypso's status API against a loopback stub that checks the request signature itself. */
+class CalypsoStatusApiTest {
+    private static final Instant NOW = Instant.parse("2026-11-21T08:00:00Z");
+    private ProviderStubs stubs;
+    private CalypsoStatusApi api;
+
+    @BeforeEach
+    void start() throws Exception {
+        stubs = new ProviderStubs();
+        api = stubs.calypsoApi(new MutableClock(NOW));
+    }
+
+    @AfterEach
+    void stop() {
+        stubs.close();
+    }
+
+    private static PayoutOutcome only(PollAnswer answer) {
+        PollAnswer.Found found = assertInstanceOf(PollAnswer.Found.class, answer, answer.toString());
+        assertEquals(1, found.outcomes().size());
+        return found.outcomes().get(0);
+    }
+
+    @Test
+    void theRequestIsTheDocumentedSignedBody() throws Exception {
+        stubs.calypso.put("cx-1", ProviderStubs.calypsoState("cx-1", "IN_PROGRESS", "1", null));
+        only(api.poll(PayoutState.none("cx-1"))); // the stub answers 401 unless Key and Sign verify
+        JsonNode sent = Json.MAPPER.readTree(stubs.server.requests("/calypso/").get(0).body());
+        assertEquals(ProviderStubs.CALYPSO_ACCOUNT, sent.path("account").asText());
+        assertEquals(NOW.toEpochMilli(), sent.path("timestamp").asLong());
+        assertEquals("cx-1", sent.path("payload").path("idempotencyKey").asText());
+    }
+
+    @Test
+    void aCompletedPayoutIsPaidWithItsExactAmountAndChainReference() {
+        stubs.calypso.put("cx-2", ProviderStubs.calypsoState("cx-2", "COMPLETED", "12.345678901234567891", "0xabc"));
+        PayoutOutcome o = only(api.poll(PayoutState.none("cx-2")));
+        assertEquals(PayoutStatus.PAID, o.status());
+        assertEquals(OutcomeSource.POLL, o.source());
+        assertEquals(0, new BigDecimal("12.345678901234567891").compareTo(o.amount().amount()), "never a double");
+        assertEquals("12.345678901234567891", o.amount().amountText());
+        assertEquals("USDT_TRX", o.amount().currency());
+        assertEquals("0xabc", o.bankReference());
+        assertEquals("2849201733301", o.providerPayoutId());
+        assertEquals("cx-2|PAID", o.dedupKey());
+    }
+
+    @Test
+    void statesMapWithTheWebhooksTableAndStageNaming() {
+        stubs.calypso.put("p", ProviderStubs.calypsoState("p", "In Progress", "1", null));
+        stubs.calypso.put("part", ProviderStubs.calypsoState("part", "PARTIAL", "1", null));
+        stubs.calypso.put("f", Reply.json(200, "{\"externalId\":\"f\",\"state\":\"FAILED\",\"amount\":1,"
+                + "\"currency\":\"USDT_TRX\",\"errors\":[\"insufficient balance\"]}"));
+        PayoutOutcome pending = only(api.poll(PayoutState.none("p")));
+        assertEquals(PayoutStatus.PENDING, pending.status());
+        assertEquals("p|PENDING|IN_PROGRESS", pending.dedupKey(), "the stage a PAYOUT_CHANGE_STATUS webhook gives");
+        assertEquals(PayoutStatus.PARTIALLY_PAID, only(api.poll(PayoutState.none("part"))).status());
+        PayoutOutcome failed = only(api.poll(PayoutState.none("f")));
+        assertEquals(PayoutStatus.FAILED, failed.status());
+        assertTrue(failed.failureReason().contains("insufficient balance"));
+    }
+
+    @Test
+    void onlyErrorsNamingAMissingPayoutAreNotFound() {
+        stubs.calypso.put("gone", ProviderStubs.calypsoErrors(404, "[{\"code\":\"NOT_FOUND\",\"message\":\"Payout not found\"}]"));
+        stubs.calypso.put("acct", ProviderStubs.calypsoErrors(400, "[\"Account not found\"]"));
+        stubs.calypso.put("vague", ProviderStubs.calypsoErrors(200, "[\"Something went wrong\"]"));
+        assertInstanceOf(PollAnswer.NotFound.class, api.poll(PayoutState.none("gone")));
+        assertInstanceOf(PollAnswer.Unavailable.class, api.poll(PayoutState.none("acct")), "our account, not their payout");
+        assertInstanceOf(PollAnswer.Unavailable.class, api.poll(PayoutState.none("vague")));
+    }
+
+    @Test
+    void slowErroringRefusedAndMalformedAnswersAreUnavailable() {
+        stubs.calypso.put("slow", Reply.slowJson("{}"));
+        stubs.calypso.put("err", Reply.json(502, "<html>bad gateway</html>"));
+        stubs.calypso.put("refused", ProviderStubs.calypsoErrors(403, "[\"Payout not found\"]"));
+        stubs.calypso.put("bad", Reply.json(200, "not json"));
+        stubs.calypso.put("exp", ProviderStubs.calypsoState("exp", "COMPLETED", "1.2E+3", null));
+        stubs.calypso.put("unmapped", ProviderStubs.calypsoState("unmapped", "VANISHED", "1", null));
+        stubs.calypso.put("other", ProviderStubs.calypsoState("someone-else", "COMPLETED", "1", null));
+        stubs.calypso.put("nostate", Reply.json(200, "{\"amount\":1,\"currency\":\"USDT_TRX\"}"));
+        for (String ref : List.of("slow", "err", "refused", "bad", "exp", "unmapped", "other", "nostate")) {
+            PollAnswer answer = api.poll(PayoutState.none(ref));
+            assertInstanceOf(PollAnswer.Unavailable.class, answer, ref + ": " + answer);
+        }
+        CalypsoStatusApi wrongSecret = CalypsoStatusApi.create(stubs.server.base("/calypso"),
+                ProviderStubs.CALYPSO_ACCOUNT, ProviderStubs.CALYPSO_KEY, "not-the-secret", 1000, 700, new MutableClock(NOW));
+        stubs.calypso.put("signed", ProviderStubs.calypsoState("signed", "COMPLETED", "1", null));
+        assertInstanceOf(PollAnswer.Unavailable.class, wrongSecret.poll(PayoutState.none("signed")),
+                "a bad signature is refused, and refused is not an answer");
+    }
+}

@@ -1,0 +1,160 @@
+package dev.payoutcallbacks.reconciler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.payoutcallbacks.core.CallbackLog;
+import dev.payoutcallbacks.core.FunctionEnvironment;
+import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.Money;
+import dev.payoutcallbacks.core.PayoutLedger;
+import dev.payoutcallbacks.core.PayoutRegistrations;
+import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.Registration;
+import dev.payoutcallbacks.core.testing.TestTables;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.joda.time.DateTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Lambda handler as deployed: environment only, status APIs found through ServiceLoader, one log line. */
+class ReconcilerHandlerTest {
+    private ProviderStubs stubs;
+    private String table;
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        stubs = new ProviderStubs();
+        table = TestTables.freshPayoutsTable();
+        CallbackLog.redirect(new PrintStream(logged, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void tearDown() {
+        CallbackLog.redirect(System.out);
+        stubs.close();
+    }
+
+    private Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>(TestTables.environment(table));
+        env.putAll(stubs.environment());
+        env.put("STUCK_AFTER_MINUTES", "default=30,pivot=60,calypso=90,m2money=30,commpix=120");
+        env.put("RECONCILER_SAFETY_MARGIN_MS", "5000");
+        return env;
+    }
+
+    static ScheduledEvent scheduledEvent() {
+        ScheduledEvent event = new ScheduledEvent();
+        event.setId("53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa");
+        event.setDetailType("Scheduled Event");
+        event.setSource("aws.events");
+        event.setAccount("123456789012");
+        event.setRegion("us-east-1");
+        event.setTime(new DateTime("2026-11-21T08:00:00Z"));
+        event.setResources(List.of("arn:aws:events:us-east-1:123456789012:rule/payout-callbacks-EveryFiveMinutes"));
+        event.setDetail(Map.of());
+        return event;
+    }
+
+    /** A Lambda Context with a fixed remaining time. */
+    static Context context(int remainingMillis) {
+        return new Context() {
+            @Override public String getAwsRequestId() { return "req-reconciler-1"; }
+            @Override public String getLogGroupName() { return "/aws/lambda/reconciler"; }
+            @Override public String getLogStreamName() { return "test"; }
+            @Override public String getFunctionName() { return "ReconcilerFunction"; }
+            @Override public String getFunctionVersion() { return "$LATEST"; }
+            @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:123456789012:function:reconciler"; }
+            @Override public CognitoIdentity getIdentity() { return null; }
+            @Override public ClientContext getClientContext() { return null; }
+            @Override public int getRemainingTimeInMillis() { return remainingMillis; }
+            @Override public int getMemoryLimitInMB() { return 1024; }
+            @Override public LambdaLogger getLogger() {
+                return new LambdaLogger() {
+                    @Override public void log(String message) { }
+                    @Override public void log(byte[] message) { }
+                };
+            }
+        };
+    }
+
+    @Test
+    void statusApisAreFoundThroughServiceLoaderFromTheEnvironment() {
+        assertEquals(Set.of("pivot", "calypso", "m2money"),
+                ReconcilerHandler.statusApis(new FunctionEnvironment(stubs.environment())).keySet());
+        assertEquals(Set.of(), ReconcilerHandler.statusApis(new FunctionEnvironment(Map.of())).keySet(),
+                "without base URLs nothing is polled");
+    }
+
+    @Test
+    void aScheduledPassPollsAppliesAndLogsOneLineWithoutReferencesOrSecrets() throws Exception {
+        PayoutLedger ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        PayoutRegistrations registrations = new PayoutRegistrations(ledger);
+        Instant twoHoursAgo = Instant.now().minusSeconds(7200);
+        registrations.register(new Registration("handler-pv", "pivot", Money.parse("150000", "IDR"), null, null, twoHoursAgo));
+        registrations.register(new Registration("handler-m2", "m2money", Money.parse("500.00", "INR"), null, null, twoHoursAgo));
+        registrations.register(new Registration("handler-cp", "commpix", Money.parse("10.00", "BRL"), null, null,
+                Instant.now().minusSeconds(4 * 3600)));
+        stubs.pivot.put("handler-pv", ProviderStubs.pivotItem("handler-pv", "SUCCESS", "150000", null));
+        stubs.m2money.put("handler-m2", ProviderStubs.m2NoOrdersFound());
+
+        PassSummary summary = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
+
+        assertEquals(List.of("pivot", "calypso", "m2money", "commpix"), summary.providers());
+        assertEquals(List.of("commpix"), summary.withoutStatusApi());
+        assertEquals(3, summary.due());
+        assertEquals(2, summary.polled());
+        assertEquals(2, summary.applied(), "the payment and the submit_not_received");
+        assertEquals(1, summary.submitNotReceived());
+        assertEquals(1, summary.gaveUp());
+        assertTrue(summary.complete());
+        assertEquals(PayoutStatus.PAID, ledger.read("handler-pv").orElseThrow().state().status());
+        assertEquals(PayoutStatus.SUBMIT_NOT_RECEIVED, ledger.read("handler-m2").orElseThrow().state().status());
+
+        String[] lines = logged.toString(StandardCharsets.UTF_8).trim().split("\n");
+        assertEquals(1, lines.length);
+        JsonNode line = Json.MAPPER.readTree(lines[0]);
+        assertEquals("reconciler", line.path("component").asText());
+        assertEquals(3, line.path("due").asInt());
+        assertEquals(2, line.path("polled").asInt());
+        assertEquals(1, line.path("gaveUp").asInt());
+        // Embedded metrics: ReconcilerGaveUp, dimensionless, is what template.yaml's StuckPayoutsAlarm watches.
+        JsonNode metrics = line.path("_aws").path("CloudWatchMetrics").get(0);
+        assertEquals("PayoutCallbacks", metrics.path("Namespace").asText());
+        assertEquals(0, metrics.path("Dimensions").get(0).size());
+        assertEquals(1, line.path("ReconcilerGaveUp").asInt());
+        assertTrue(metrics.path("Metrics").toString().contains("\"ReconcilerGaveUp\""));
+        for (String secret : List.of("handler-", ProviderStubs.PIVOT_SECRET, ProviderStubs.CALYPSO_SECRET,
+                ProviderStubs.M2_PASSWORD, ProviderStubs.M2_SIGNATURE_SECRET, "tok-")) {
+            assertFalse(lines[0].contains(secret), secret + " in " + lines[0]);
+        }
+    }
+
+    @Test
+    void withLessTimeLeftThanTheSafetyMarginNothingIsStarted() {
+        PayoutRegistrations registrations = new PayoutRegistrations(new PayoutLedger(TestTables.dynamo().client(), table));
+        registrations.register(new Registration("late-pv", "pivot", Money.parse("1", "IDR"), null, null,
+                Instant.now().minusSeconds(7200)));
+        stubs.pivot.put("late-pv", ProviderStubs.pivotItem("late-pv", "SUCCESS", "1", null));
+        PassSummary summary = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(4_000));
+        assertFalse(summary.complete());
+        assertEquals(0, summary.polled());
+        assertEquals(0, stubs.server.requests().size());
+    }
+}
