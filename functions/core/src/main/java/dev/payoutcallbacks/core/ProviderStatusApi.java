@@ -36,6 +36,13 @@ public interface ProviderStatusApi {
         /** Nothing can be concluded now (timeout, 5xx, auth failure, malformed answer). */
         record Unavailable(String reason) implements PollAnswer {
         }
+
+        /**
+         * The provider cannot be asked at all (it publishes no status API): the payout goes to an operator
+         * with this reason instead of being polled.
+         */
+        record CannotPoll(String reason) implements PollAnswer {
+        }
     }
 
     /** Creates the provider's status API from the reconciler function's environment. */

@@ -1,5 +1,6 @@
 package dev.payoutcallbacks.m2money;
 
+import dev.payoutcallbacks.core.StatusHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.payoutcallbacks.core.CallbackRejected;

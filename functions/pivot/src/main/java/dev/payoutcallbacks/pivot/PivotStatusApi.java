@@ -1,5 +1,6 @@
 package dev.payoutcallbacks.pivot;
 
+import dev.payoutcallbacks.core.StatusHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.payoutcallbacks.core.CallbackRejected;

@@ -1,6 +1,5 @@
 package dev.payoutcallbacks.reconciler;
 
-import dev.payoutcallbacks.commpix.CommPixStatusApi;
 import dev.payoutcallbacks.core.Applied;
 import dev.payoutcallbacks.core.ApplyResult;
 import dev.payoutcallbacks.core.OpenPayouts;
@@ -162,13 +161,17 @@ public final class Reconciler {
             count(open.giveUp(state, noStatusApiReason(provider)), c);
             return;
         }
-        c.polled++;
         PollAnswer answer;
         try {
             answer = api.poll(state);
         } catch (RuntimeException broken) {
             answer = new PollAnswer.Unavailable(provider + ": status API error " + broken.getClass().getSimpleName());
         }
+        if (answer instanceof PollAnswer.CannotPoll cannot) {
+            count(open.giveUp(state, cannot.reason()), c); // nothing was asked: straight to an operator
+            return;
+        }
+        c.polled++;
         if (answer instanceof PollAnswer.Found found) {
             found(state, found, c);
         } else if (answer instanceof PollAnswer.NotFound notFound) {
@@ -317,8 +320,7 @@ public final class Reconciler {
     }
 
     static String noStatusApiReason(String provider) {
-        return "commpix".equals(provider) ? CommPixStatusApi.NO_STATUS_API_REASON
-                : "reconciler_cannot_poll: no status API for " + provider
+        return "reconciler_cannot_poll: no status API for " + provider
                 + " in this environment; confirm the payout with the provider and resolve it by hand";
     }
 

@@ -40,8 +40,10 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
     public ReconcilerHandler(Map<String, String> environment) {
         FunctionEnvironment env = new FunctionEnvironment(environment);
         Clock clock = Clock.systemUTC();
-        this.reconciler = new Reconciler(PayoutLedger.fromEnvironment(env, clock), statusApis(env),
-                ReconcilerSettings.from(env), clock, DynamoClients.shared(env));
+        PayoutLedger ledger = PayoutLedger.fromEnvironment(env, clock);
+        this.reconciler = new Reconciler(ledger, statusApis(env), ReconcilerSettings.from(env), clock,
+                DynamoClients.shared(env));
+        dev.payoutcallbacks.core.SnapStartPriming.register(ledger, null);
     }
 
     /** Every status API on the class path that this environment configures, by provider. */

@@ -76,7 +76,8 @@ final class ProviderStubs implements AutoCloseable {
     }
 
     Map<String, ProviderStatusApi> apis(Clock clock) {
-        return Map.of("pivot", pivotApi(clock), "calypso", calypsoApi(clock), "m2money", m2moneyApi(clock));
+        return Map.of("pivot", pivotApi(clock), "calypso", calypsoApi(clock), "m2money", m2moneyApi(clock),
+                "commpix", new dev.payoutcallbacks.commpix.CommPixStatusApi());
     }
 
     /** The variables the reconciler function reads for these stubs. */

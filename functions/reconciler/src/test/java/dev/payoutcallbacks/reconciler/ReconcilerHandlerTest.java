@@ -96,10 +96,10 @@ class ReconcilerHandlerTest {
 
     @Test
     void statusApisAreFoundThroughServiceLoaderFromTheEnvironment() {
-        assertEquals(Set.of("pivot", "calypso", "m2money"),
+        assertEquals(Set.of("pivot", "calypso", "m2money", "commpix"),
                 ReconcilerHandler.statusApis(new FunctionEnvironment(stubs.environment())).keySet());
-        assertEquals(Set.of(), ReconcilerHandler.statusApis(new FunctionEnvironment(Map.of())).keySet(),
-                "without base URLs nothing is polled");
+        assertEquals(Set.of("commpix"), ReconcilerHandler.statusApis(new FunctionEnvironment(Map.of())).keySet(),
+                "without base URLs nothing is polled; Comm.Pix needs none to say it cannot be");
     }
 
     @Test
@@ -117,7 +117,7 @@ class ReconcilerHandlerTest {
         PassSummary summary = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
 
         assertEquals(List.of("pivot", "calypso", "m2money", "commpix"), summary.providers());
-        assertEquals(List.of("commpix"), summary.withoutStatusApi());
+        assertEquals(List.of(), summary.withoutStatusApi());
         assertEquals(3, summary.due());
         assertEquals(2, summary.polled());
         assertEquals(2, summary.applied(), "the payment and the submit_not_received");

@@ -1,6 +1,5 @@
-package dev.payoutcallbacks.m2money;
+package dev.payoutcallbacks.core;
 
-import dev.payoutcallbacks.core.FunctionEnvironment;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,26 +12,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The status API's HTTP client: one {@link HttpClient} per container (built with the API in the reconciler's
+ * A provider status API's HTTP client (JDK HttpClient, no extra dependency): one {@link HttpClient} per container (built with the API in the reconciler's
  * initialisation), short timeouts, no redirects, a bound on the answer's size. Every failure to get an answer
  * becomes a {@link Trouble} whose message is safe to store and log (no URL, no header, no body).
  *
  * <p>Env: RECONCILER_HTTP_CONNECT_TIMEOUT_MS (default 2000), RECONCILER_HTTP_TIMEOUT_MS (default 5000: the
  * whole exchange, answer body included).
  */
-final class StatusHttp {
-    static final int MAX_ANSWER_BYTES = 512 * 1024;
+public final class StatusHttp {
+    public static final int MAX_ANSWER_BYTES = 512 * 1024;
 
     /** An answer as received: HTTP status and body bytes. */
-    record Answer(int status, byte[] body) {
-        boolean ok() {
+    public record Answer(int status, byte[] body) {
+        public boolean ok() {
             return status >= 200 && status < 300;
         }
     }
 
     /** No answer to read: timeout, connection failure, oversized answer. */
-    static final class Trouble extends Exception {
-        Trouble(String message) {
+    public static final class Trouble extends Exception {
+        public Trouble(String message) {
             super(message);
         }
     }
@@ -40,7 +39,7 @@ final class StatusHttp {
     private final HttpClient client;
     private final Duration timeout;
 
-    StatusHttp(Duration connectTimeout, Duration timeout) {
+    public StatusHttp(Duration connectTimeout, Duration timeout) {
         this.client = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -49,12 +48,12 @@ final class StatusHttp {
         this.timeout = timeout;
     }
 
-    static StatusHttp fromEnvironment(FunctionEnvironment env) {
+    public static StatusHttp fromEnvironment(FunctionEnvironment env) {
         return new StatusHttp(Duration.ofMillis(env.intOrDefault("RECONCILER_HTTP_CONNECT_TIMEOUT_MS", 2000)),
                 Duration.ofMillis(env.intOrDefault("RECONCILER_HTTP_TIMEOUT_MS", 5000)));
     }
 
-    Answer send(HttpRequest.Builder request) throws Trouble {
+    public Answer send(HttpRequest.Builder request) throws Trouble {
         CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request.timeout(timeout).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         try {
@@ -82,12 +81,12 @@ final class StatusHttp {
     }
 
     /** One path segment, percent-encoded (a space is %20, not +). */
-    static String segment(String value) {
+    public static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** A base URL without its trailing slashes. */
-    static String base(String url) {
+    public static String base(String url) {
         String trimmed = url.trim();
         while (trimmed.endsWith("/")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1);
