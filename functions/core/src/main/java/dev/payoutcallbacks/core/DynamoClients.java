@@ -4,13 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -32,12 +26,9 @@ public final class DynamoClients {
 
     private static DynamoDbClient build(FunctionEnvironment env, String endpoint, String region) {
         var builder = DynamoDbClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5))
-                        .build())
+                .httpClient(AwsClientSettings.httpClient())
                 .region(Region.of(region))
-                .credentialsProvider(credentials(env, endpoint))
+                .credentialsProvider(AwsClientSettings.credentials(env, endpoint))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         // Stay well inside the function timeout so we can still answer 5xx ourselves.
                         .apiCallTimeout(Duration.ofSeconds(6))
@@ -47,17 +38,5 @@ public final class DynamoClients {
             builder.endpointOverride(URI.create(endpoint));
         }
         return builder.build();
-    }
-
-    private static AwsCredentialsProvider credentials(FunctionEnvironment env, String endpoint) {
-        if (env.get("AWS_LAMBDA_FUNCTION_NAME") != null && env.get("AWS_ACCESS_KEY_ID") != null) {
-            // In Lambda: skip the provider chain walk; the runtime sets these variables.
-            return EnvironmentVariableCredentialsProvider.create();
-        }
-        if (endpoint != null) {
-            // DynamoDB Local / LocalStack accept any credentials.
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        }
-        return DefaultCredentialsProvider.builder().build();
     }
 }

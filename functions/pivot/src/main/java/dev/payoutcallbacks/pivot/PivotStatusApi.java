@@ -107,35 +107,52 @@ public final class PivotStatusApi implements ProviderStatusApi {
         return PivotCallbacks.PROVIDER;
     }
 
-    @Override
-    public PollAnswer poll(PayoutState payout) {
-        String reference = payout.reference();
-        URI uri = URI.create(base + "/v1/payouts/" + StatusHttp.segment(reference) + "?type=single");
+    /** Pivot's {code: "00", data} envelope, or why there is none to read: a failed answer to return as is. */
+    private record Envelope(ObjectNode body, PollAnswer failure) {
+    }
+
+    /**
+     * GETs a Pivot resource. Only a 404 carrying Pivot's own envelope is Pivot saying "no such thing"; a bare 404
+     * (a gateway, a wrong base URL), another status, a non-JSON or non-"00" answer settles nothing.
+     */
+    private Envelope fetch(URI uri, String notFoundWhat) {
         StatusHttp.Answer answer;
         try {
             answer = authorizedGet(uri);
         } catch (StatusHttp.Trouble trouble) {
-            return unavailable(trouble.getMessage());
+            return new Envelope(null, unavailable(trouble.getMessage()));
         }
         if (answer.status() == 404) {
             String code = envelopeCode(answer.body());
-            return code != null && !OK_CODE.equals(code)
-                    ? new PollAnswer.NotFound("pivot: HTTP 404, code " + clip(code) + ", for the referenceId we submitted")
-                    : unavailable("HTTP 404 without a Pivot answer (a gateway or a wrong base URL, not Pivot's word)");
+            return new Envelope(null, code != null && !OK_CODE.equals(code)
+                    ? new PollAnswer.NotFound("pivot: HTTP 404, code " + clip(code) + ", for " + notFoundWhat)
+                    : unavailable("HTTP 404 without a Pivot answer (a gateway or a wrong base URL, not Pivot's word)"));
         }
         if (answer.status() != 200) {
-            return unavailable("HTTP " + answer.status());
+            return new Envelope(null, unavailable("HTTP " + answer.status()));
         }
         ObjectNode body;
         try {
             body = Json.object(answer.body());
         } catch (CallbackRejected malformed) {
-            return unavailable("malformed answer (not a strict JSON object)");
+            return new Envelope(null, unavailable("malformed answer (not a strict JSON object)"));
         }
         String code = Json.text(body, "code");
         if (!OK_CODE.equals(code)) {
-            return unavailable("answer code " + (code == null ? "missing" : clip(code)));
+            return new Envelope(null, unavailable("answer code " + (code == null ? "missing" : clip(code))));
         }
+        return new Envelope(body, null);
+    }
+
+    @Override
+    public PollAnswer poll(PayoutState payout) {
+        String reference = payout.reference();
+        Envelope envelope = fetch(URI.create(base + "/v1/payouts/" + StatusHttp.segment(reference) + "?type=single"),
+                "the referenceId we submitted");
+        if (envelope.failure() != null) {
+            return envelope.failure();
+        }
+        ObjectNode body = envelope.body();
         JsonNode data = body.get("data");
         JsonNode itemNode = data != null && data.has("payouts") ? data.get("payouts") : data;
         if (itemNode != null && itemNode.isArray() && itemNode.size() == 1) {
@@ -157,31 +174,12 @@ public final class PivotStatusApi implements ProviderStatusApi {
 
     @Override
     public PollAnswer batchItems(String batchId) {
-        URI uri = URI.create(base + bulkItemsPath.replace("{batchId}", StatusHttp.segment(batchId)));
-        StatusHttp.Answer answer;
-        try {
-            answer = authorizedGet(uri);
-        } catch (StatusHttp.Trouble trouble) {
-            return unavailable(trouble.getMessage());
+        Envelope envelope = fetch(URI.create(base + bulkItemsPath.replace("{batchId}", StatusHttp.segment(batchId))),
+                "the bulk payout");
+        if (envelope.failure() != null) {
+            return envelope.failure();
         }
-        if (answer.status() == 404) {
-            String code = envelopeCode(answer.body());
-            return code != null && !OK_CODE.equals(code)
-                    ? new PollAnswer.NotFound("pivot: HTTP 404, code " + clip(code) + ", for the bulk payout")
-                    : unavailable("HTTP 404 without a Pivot answer");
-        }
-        if (answer.status() != 200) {
-            return unavailable("HTTP " + answer.status());
-        }
-        ObjectNode body;
-        try {
-            body = Json.object(answer.body());
-        } catch (CallbackRejected malformed) {
-            return unavailable("malformed answer (not a strict JSON object)");
-        }
-        if (!OK_CODE.equals(Json.text(body, "code"))) {
-            return unavailable("answer code " + clip(String.valueOf(Json.text(body, "code"))));
-        }
+        ObjectNode body = envelope.body();
         JsonNode data = body.get("data");
         JsonNode items = data == null ? null
                 : data.isArray() ? data

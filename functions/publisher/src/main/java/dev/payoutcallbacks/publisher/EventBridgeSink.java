@@ -1,17 +1,12 @@
 package dev.payoutcallbacks.publisher;
 
+import dev.payoutcallbacks.core.AwsClientSettings;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -39,12 +34,9 @@ public final class EventBridgeSink implements PayoutEventSink {
     static EventBridgeClient client(FunctionEnvironment env) {
         String endpoint = env.get("EVENTBRIDGE_ENDPOINT");
         var builder = EventBridgeClient.builder()
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5))
-                        .build())
+                .httpClient(AwsClientSettings.httpClient())
                 .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
-                .credentialsProvider(credentials(env, endpoint))
+                .credentialsProvider(AwsClientSettings.credentials(env, endpoint))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(Duration.ofSeconds(15))
                         .apiCallAttemptTimeout(Duration.ofSeconds(5))
@@ -53,16 +45,6 @@ public final class EventBridgeSink implements PayoutEventSink {
             builder.endpointOverride(URI.create(endpoint));
         }
         return builder.build();
-    }
-
-    private static AwsCredentialsProvider credentials(FunctionEnvironment env, String endpoint) {
-        if (env.get("AWS_LAMBDA_FUNCTION_NAME") != null && env.get("AWS_ACCESS_KEY_ID") != null) {
-            return EnvironmentVariableCredentialsProvider.create(); // in Lambda: no provider chain walk
-        }
-        if (endpoint != null) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        }
-        return DefaultCredentialsProvider.builder().build();
     }
 
     public String busName() {

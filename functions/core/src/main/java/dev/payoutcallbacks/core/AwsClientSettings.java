@@ -1,0 +1,38 @@
+package dev.payoutcallbacks.core;
+
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+
+/** What every AWS client of these functions shares: the one HTTP client implementation and the credentials. */
+public final class AwsClientSettings {
+    private AwsClientSettings() {
+    }
+
+    /** url-connection-client: the smallest and quickest to start (Netty and Apache are excluded). */
+    public static SdkHttpClient httpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /**
+     * In Lambda the runtime's variables, without walking the provider chain; against a local endpoint (DynamoDB
+     * Local, LocalStack, a test stub) any credentials; elsewhere the default chain.
+     */
+    public static AwsCredentialsProvider credentials(FunctionEnvironment env, String endpointOverride) {
+        if (env.get("AWS_LAMBDA_FUNCTION_NAME") != null && env.get("AWS_ACCESS_KEY_ID") != null) {
+            return EnvironmentVariableCredentialsProvider.create();
+        }
+        if (endpointOverride != null) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}
