@@ -127,7 +127,17 @@ public final class CallbackReceiver {
                 return quarantined(request, new CallbackRejected(CallbackRejected.Reason.MALFORMED, 400,
                         "could not translate: " + translationBug.getClass().getSimpleName()), log);
             }
-            return apply(translation, log);
+            try {
+                return apply(translation, log);
+            } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException refused) {
+                if (refused.statusCode() != 400 || refused.awsErrorDetails() == null
+                        || !"ValidationException".equals(refused.awsErrorDetails().errorCode())) {
+                    throw refused; // throttling, 5xx...: transient, answered 503 below
+                }
+                // DynamoDB refuses this input for good (a value past a size limit): retrying cannot help.
+                return quarantined(request, new CallbackRejected(CallbackRejected.Reason.MALFORMED, 400,
+                        "cannot be stored: " + refused.awsErrorDetails().errorMessage()), log);
+            }
         } catch (SdkException | ApplyContention storageTrouble) {
             log.put("result", "unavailable");
             log.put("error", storageTrouble.getClass().getSimpleName());

@@ -30,9 +30,9 @@ public record Money(BigDecimal amount, String currency) {
      */
     public static Money parse(String amount, String currency) {
         if (amount == null || !DECIMAL.matcher(amount).matches()) {
-            throw new IllegalArgumentException("amount must be a plain non-negative decimal such as \"12.50\"");
+            throw new IllegalArgumentException("amount must be a plain positive decimal such as \"12.50\"");
         }
-        return new Money(new BigDecimal(amount), currency);
+        return positive(new Money(new BigDecimal(amount), currency));
     }
 
     /** Integer minor units (cents) to an exact amount with the given number of decimals. */
@@ -40,7 +40,15 @@ public record Money(BigDecimal amount, String currency) {
         if (minorUnits == null || !minorUnits.matches("\\d{1,30}")) {
             throw new IllegalArgumentException("amount must be a whole number of minor units");
         }
-        return new Money(new BigDecimal(minorUnits).movePointLeft(scale), currency);
+        return positive(new Money(new BigDecimal(minorUnits).movePointLeft(scale), currency));
+    }
+
+    /** A payout, refund or reversal of nothing is not a money movement: refuse it at the edge. */
+    private static Money positive(Money money) {
+        if (money.amount().signum() == 0) {
+            throw new IllegalArgumentException("amount must be greater than zero");
+        }
+        return money;
     }
 
     /** Same value and currency, whatever the scale ("10" equals "10.00"). */

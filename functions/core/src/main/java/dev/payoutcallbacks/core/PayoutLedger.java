@@ -106,7 +106,7 @@ public final class PayoutLedger {
     /** Applies one outcome. Throws SDK exceptions for DynamoDB failures and {@link ApplyContention} past the bound. */
     public Applied apply(PayoutOutcome outcome) {
         String pk = payoutKey(outcome.payoutReference());
-        String dedupSk = DEDUP_PREFIX + outcome.dedupKey();
+        String dedupSk = dedupSortKey(outcome.dedupKey());
         double readUnits = 0;
         double writeUnits = 0;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -172,6 +172,7 @@ public final class PayoutLedger {
         marker.put(PK, s(pk));
         marker.put(SK, s(dedupSk));
         marker.put("result", s(d.result().name()));
+        marker.put("dedupKey", s(o.dedupKey()));
         marker.put("receivedAt", s(Timestamps.sortable(o.receivedAt())));
         marker.put(TTL_ATTRIBUTE, n(now.plus(dedupRetention).getEpochSecond()));
         items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(marker)
@@ -216,6 +217,22 @@ public final class PayoutLedger {
                 .item(PayoutItems.historyItem(pk, historySortKey(o), o, d))
                 .build()).build());
         return items;
+    }
+
+    /**
+     * The marker's sort key: the dedup key itself while it is short (readable in a scan), its SHA-256 when
+     * long, so no identifier a provider sends can push the key past DynamoDB's 1 KB sort-key limit.
+     */
+    static String dedupSortKey(String dedupKey) {
+        if (dedupKey.getBytes(StandardCharsets.UTF_8).length <= 200) {
+            return DEDUP_PREFIX + dedupKey;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(dedupKey.getBytes(StandardCharsets.UTF_8));
+            return DEDUP_PREFIX + "sha256:" + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String historySortKey(PayoutOutcome o) {

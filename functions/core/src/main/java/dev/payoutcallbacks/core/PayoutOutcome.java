@@ -53,6 +53,13 @@ public final class PayoutOutcome {
         if (payoutReference.length() > 256) {
             throw new IllegalArgumentException("payout reference longer than 256 characters");
         }
+        for (String[] field : new String[][] {{"stage", stage}, {"adjustment id", adjustmentId},
+                {"resolution id", resolutionId}, {"provider payout id", providerPayoutId}, {"order key", orderKey},
+                {"bank reference", bankReference}, {"provider", provider}}) {
+            if (field[1] != null && field[1].length() > 256) {
+                throw new IllegalArgumentException(field[0] + " longer than 256 characters");
+            }
+        }
     }
 
     private static String requireText(String value, String name) {

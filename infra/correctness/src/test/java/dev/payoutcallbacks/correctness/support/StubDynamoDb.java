@@ -1,0 +1,115 @@
+package dev.payoutcallbacks.correctness.support;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * An empty, always-healthy payouts table in memory, for fuzzing the receive path at millions of inputs a
+ * minute: reads find nothing, writes succeed and are recorded. It enforces what real DynamoDB would refuse
+ * whatever the load (key sizes: partition key 2048 bytes, sort key 1024 bytes), so an input that real
+ * DynamoDB would reject shows up as the receiver's answer to that rejection.
+ */
+public final class StubDynamoDb implements DynamoDbClient {
+    public static final int MAX_PARTITION_KEY_BYTES = 2048;
+    public static final int MAX_SORT_KEY_BYTES = 1024;
+
+    /** What one receive wrote: transactions, quarantine raw bodies, batch notices. */
+    public final List<String> transactions = new ArrayList<>();
+    public final List<byte[]> quarantinedBodies = new ArrayList<>();
+    public final List<String> puts = new ArrayList<>();
+    public int keyRejections;
+
+    public void reset() {
+        transactions.clear();
+        quarantinedBodies.clear();
+        puts.clear();
+    }
+
+    public boolean wroteAnything() {
+        return !transactions.isEmpty() || !quarantinedBodies.isEmpty() || !puts.isEmpty();
+    }
+
+    @Override
+    public BatchGetItemResponse batchGetItem(BatchGetItemRequest request) {
+        request.requestItems().values().forEach(k -> k.keys().forEach(this::checkKey));
+        return BatchGetItemResponse.builder().responses(Map.of()).build();
+    }
+
+    @Override
+    public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+        for (TransactWriteItem item : request.transactItems()) {
+            if (item.put() != null) {
+                checkKey(item.put().item());
+            } else if (item.update() != null) {
+                checkKey(item.update().key());
+            } else if (item.conditionCheck() != null) {
+                checkKey(item.conditionCheck().key());
+            }
+        }
+        transactions.add(request.transactItems().toString());
+        return TransactWriteItemsResponse.builder().build();
+    }
+
+    @Override
+    public UpdateItemResponse updateItem(UpdateItemRequest request) {
+        checkKey(request.key());
+        AttributeValue raw = request.expressionAttributeValues() == null ? null : request.expressionAttributeValues().get(":raw");
+        if (raw != null) {
+            quarantinedBodies.add(Base64.getDecoder().decode(raw.s()));
+        }
+        return UpdateItemResponse.builder().build();
+    }
+
+    @Override
+    public PutItemResponse putItem(PutItemRequest request) {
+        checkKey(request.item());
+        puts.add(request.item().toString());
+        return PutItemResponse.builder().build();
+    }
+
+    private void checkKey(Map<String, AttributeValue> item) {
+        check(item.get("pk"), MAX_PARTITION_KEY_BYTES, "partition");
+        check(item.get("sk"), MAX_SORT_KEY_BYTES, "range");
+    }
+
+    private void check(AttributeValue key, int max, String kind) {
+        if (key == null || key.s() == null) {
+            return;
+        }
+        int bytes = key.s().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > max || bytes == 0) {
+            keyRejections++;
+            String message = "One or more parameter values were invalid: Aggregated size of all " + kind
+                    + " keys has exceeded the size limit of " + max + " bytes";
+            throw (DynamoDbException) DynamoDbException.builder().message(message).statusCode(400)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException").errorMessage(message)
+                            .serviceName("DynamoDb").build())
+                    .build();
+        }
+    }
+
+    @Override
+    public String serviceName() {
+        return "dynamodb";
+    }
+
+    @Override
+    public void close() {
+    }
+}
