@@ -1,0 +1,118 @@
+package dev.payoutcallbacks.bench;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.payoutcallbacks.bench.ProviderEvents.Kind;
+import dev.payoutcallbacks.bench.ProviderEvents.Provider;
+import dev.payoutcallbacks.core.CallbackLog;
+import dev.payoutcallbacks.core.CallbackReceiver;
+import dev.payoutcallbacks.core.CallbackRequest;
+import dev.payoutcallbacks.core.PayoutDecision;
+import dev.payoutcallbacks.core.PayoutLedger;
+import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.ProviderCallbacks;
+import dev.payoutcallbacks.core.Quarantine;
+import dev.payoutcallbacks.core.Translation;
+import dev.payoutcallbacks.local.dynamodb.SamTemplate;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+
+/**
+ * Warm CPU per callback, no I/O. {@code verifyTranslateDecide}: the API Gateway event to the request (raw
+ * bytes, headers), authentication (constant-time key or HMAC), JSON parse, translation to the canonical
+ * outcome, and the transition decision — for a paid callback of a new payout, per provider.
+ * {@code receiveWithoutIo}: the whole receiver (log line, request items built, JSON answer) on an in-memory
+ * DynamoDbClient that answers at once (no marshalling, no HTTP).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class ProviderCpuBenchmark {
+
+    @Param({"SLATE", "PIVOT", "CALYPSO", "M2MONEY", "COMMPIX"})
+    public String provider;
+
+    private ProviderCallbacks callbacks;
+    private APIGatewayV2HTTPEvent event;
+    private PayoutState current;
+    private CallbackReceiver offline;
+
+    @Setup
+    public void setUp() {
+        Provider p = Provider.valueOf(provider);
+        ProviderEvents events = ProviderEvents.load(SamTemplate.find().projectDir());
+        callbacks = Stacks.callbacks(p, events);
+        String ref = "jmh-" + p.id + "-0001";
+        event = events.callback(p, Kind.PAID, ref).toEvent();
+        current = PayoutState.none(ref);
+        CallbackLog.redirect(new PrintStream(OutputStream.nullOutputStream()));
+        DynamoDbClient answersAtOnce = new InMemoryAnswers();
+        Clock clock = Clock.systemUTC();
+        offline = new CallbackReceiver(callbacks, new PayoutLedger(answersAtOnce, "PayoutsTable", Duration.ofDays(7), 8, clock),
+                new Quarantine(answersAtOnce, "PayoutsTable", clock), CallbackReceiver.DEFAULT_MAX_BODY_BYTES, clock);
+        if (verifyTranslateDecide().result() == null || receiveWithoutIo().getStatusCode() != 200) {
+            throw new IllegalStateException(provider + ": the benchmark callback is not applied");
+        }
+    }
+
+    @Benchmark
+    public PayoutDecision verifyTranslateDecide() {
+        CallbackRequest request = CallbackRequest.from(event, Instant.now());
+        if (!callbacks.authentic(request)) {
+            throw new IllegalStateException("not authentic");
+        }
+        try {
+            Translation translation = callbacks.translate(request);
+            return PayoutDecision.decide(current, translation.outcomes().get(0));
+        } catch (dev.payoutcallbacks.core.CallbackRejected e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Benchmark
+    public APIGatewayV2HTTPResponse receiveWithoutIo() {
+        return offline.receive(event, null);
+    }
+
+    /** A DynamoDbClient that finds nothing and accepts every transaction, instantly. */
+    static final class InMemoryAnswers implements DynamoDbClient {
+        private static final BatchGetItemResponse NOTHING = BatchGetItemResponse.builder().build();
+        private static final TransactWriteItemsResponse DONE = TransactWriteItemsResponse.builder().build();
+
+        @Override
+        public BatchGetItemResponse batchGetItem(BatchGetItemRequest request) {
+            return NOTHING;
+        }
+
+        @Override
+        public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+            return DONE;
+        }
+
+        @Override
+        public String serviceName() {
+            return "dynamodb";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
