@@ -158,7 +158,14 @@ public final class CallbackReceiver {
      */
     private APIGatewayV2HTTPResponse replay(APIGatewayV2HTTPEvent event, ObjectNode log) {
         log.put("operation", "replay");
-        if (operators.isEmpty() || !operators.matches(CallbackRequest.from(event, clock.instant()).header("X-Internal-Secret"))) {
+        CallbackRequest call;
+        try {
+            call = CallbackRequest.from(event, clock.instant());
+        } catch (IllegalArgumentException badBase64) {
+            log.put("result", "malformed_encoding");
+            return HttpAnswers.error(400, "malformed", "body is not valid base64");
+        }
+        if (operators.isEmpty() || !operators.matches(call.header("X-Internal-Secret"))) {
             log.put("result", "unauthenticated");
             return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
         }
@@ -166,7 +173,7 @@ public final class CallbackReceiver {
         String reason;
         boolean force;
         try {
-            ObjectNode body = Json.object(CallbackRequest.from(event, clock.instant()).body());
+            ObjectNode body = Json.object(call.body());
             id = Json.text(body, "id");
             reason = Json.text(body, "reason");
             force = body.path("force").asBoolean(false);
