@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  */
 public final class OpenPayouts {
 
-    /** One due entry: a payout, or a batch notice whose items must be fetched. */
-    public record Due(String pk, String sk, String reference, String batchId, String event) {
+    /** One due entry: a payout, or a batch notice (with its failed item fetches so far) whose items must be fetched. */
+    public record Due(String pk, String sk, String reference, String batchId, String event, int fetchAttempts) {
         public boolean batch() {
             return batchId != null;
         }
@@ -47,8 +47,10 @@ public final class OpenPayouts {
                 .exclusiveStartKey(startKey));
         List<Due> due = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
+            AttributeValue attempts = item.get("fetchAttempts");
             due.add(new Due(item.get(PayoutLedger.PK).s(), item.get(PayoutLedger.SK).s(), text(item, "reference"),
-                    text(item, "batchId"), text(item, "event")));
+                    text(item, "batchId"), text(item, "event"),
+                    attempts == null || attempts.n() == null ? 0 : Integer.parseInt(attempts.n())));
         }
         Map<String, AttributeValue> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
                 ? page.lastEvaluatedKey() : null;
@@ -100,6 +102,22 @@ public final class OpenPayouts {
                 .key(PayoutLedger.key(notice.pk(), notice.sk()))
                 .updateExpression("SET checkAfter = :next ADD fetchAttempts :one")
                 .expressionAttributeValues(Map.of(":next", PayoutLedger.s(Timestamps.sortable(lookAgainAt)),
+                        ":one", PayoutLedger.n(1))));
+    }
+
+    /**
+     * Stops fetching a batch notice's items (too many failed fetches): out of the index and into the review
+     * queue, under a label naming the batch, for an operator to settle its payouts.
+     */
+    public void batchGiveUp(Due notice, String reason) {
+        String now = Timestamps.sortable(ledger.clock().instant());
+        ledger.db().updateItem(b -> b.tableName(ledger.table())
+                .key(PayoutLedger.key(notice.pk(), notice.sk()))
+                .updateExpression("SET reviewReason = :why, reviewQueue = :q, flaggedAt = :now, #ref = :label"
+                        + " ADD fetchAttempts :one REMOVE openProvider, checkAfter")
+                .expressionAttributeNames(Map.of("#ref", "reference"))
+                .expressionAttributeValues(Map.of(":why", PayoutLedger.s(reason), ":q", PayoutLedger.s(PayoutItems.REVIEW),
+                        ":now", PayoutLedger.s(now), ":label", PayoutLedger.s("batch:" + notice.batchId()),
                         ":one", PayoutLedger.n(1))));
     }
 

@@ -11,6 +11,7 @@ import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.ProviderStatusApi;
 import dev.payoutcallbacks.core.ProviderStatusApi.PollAnswer;
 import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,9 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 /**
  * One reconciler pass: finds what providers never told us and asks them.
@@ -62,20 +60,14 @@ public final class Reconciler {
     private final Map<String, ProviderStatusApi> apis;
     private final ReconcilerSettings settings;
     private final Clock clock;
-    private final DynamoDbClient db;
     private final List<String> providers;
 
-    /**
-     * @param db the table's client, for the one read OpenPayouts does not offer: a batch notice's fetchAttempts
-     */
-    public Reconciler(PayoutLedger ledger, Map<String, ProviderStatusApi> apis, ReconcilerSettings settings, Clock clock,
-                      DynamoDbClient db) {
+    public Reconciler(PayoutLedger ledger, Map<String, ProviderStatusApi> apis, ReconcilerSettings settings, Clock clock) {
         this.ledger = ledger;
         this.open = new OpenPayouts(ledger);
         this.apis = Map.copyOf(apis);
         this.settings = settings;
         this.clock = clock;
-        this.db = db;
         List<String> all = new ArrayList<>(settings.providers());
         apis.keySet().stream().sorted().filter(p -> !all.contains(p)).forEach(all::add);
         this.providers = List.copyOf(all);
@@ -276,7 +268,7 @@ public final class Reconciler {
 
     private void batch(String provider, OpenPayouts.Due notice, Counts c) {
         ProviderStatusApi api = apis.get(provider);
-        int attempts = fetchAttempts(notice);
+        int attempts = notice.fetchAttempts();
         PollAnswer answer;
         if (api == null) {
             answer = new PollAnswer.Unavailable(provider + ": no status API here to fetch batch items");
@@ -297,26 +289,22 @@ public final class Reconciler {
             c.batchesResolved++;
             return;
         }
-        if (answer instanceof PollAnswer.NotFound) {
+        String reason;
+        if (answer instanceof PollAnswer.NotFound notFound) {
             c.notFound++; // a batch cannot be "not received" item by item: look again later
+            reason = notFound.evidence();
         } else {
             c.unavailable++;
+            reason = answer instanceof PollAnswer.Unavailable u ? u.reason()
+                    : answer instanceof PollAnswer.CannotPoll cannot ? cannot.reason() : "no items in the answer";
+        }
+        if (attempts + 1 >= settings.maxPolls()) {
+            open.batchGiveUp(notice, "reconciler_gave_up: " + (attempts + 1) + " item fetches for batch "
+                    + notice.batchId() + " without an answer; last: " + clip(reason));
+            c.gaveUp++;
+            return;
         }
         open.batchRetryAt(notice, clock.instant().plus(settings.backoff(attempts)));
-    }
-
-    /** The notice's fetchAttempts (not projected into the index): one eventually consistent GetItem. */
-    private int fetchAttempts(OpenPayouts.Due notice) {
-        try {
-            Map<String, AttributeValue> key = new HashMap<>();
-            key.put("pk", AttributeValue.fromS(notice.pk()));
-            key.put("sk", AttributeValue.fromS(notice.sk()));
-            GetItemResponse r = db.getItem(b -> b.tableName(ledger.table()).key(key).projectionExpression("fetchAttempts"));
-            AttributeValue n = r.hasItem() ? r.item().get("fetchAttempts") : null;
-            return n == null || n.n() == null ? 0 : Integer.parseInt(n.n());
-        } catch (RuntimeException unreadable) {
-            return 0;
-        }
     }
 
     static String noStatusApiReason(String provider) {

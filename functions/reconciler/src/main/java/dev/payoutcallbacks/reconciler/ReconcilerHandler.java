@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import dev.payoutcallbacks.core.CallbackLog;
-import dev.payoutcallbacks.core.DynamoClients;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.ProviderStatusApi;
@@ -41,8 +40,7 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
         FunctionEnvironment env = new FunctionEnvironment(environment);
         Clock clock = Clock.systemUTC();
         PayoutLedger ledger = PayoutLedger.fromEnvironment(env, clock);
-        this.reconciler = new Reconciler(ledger, statusApis(env), ReconcilerSettings.from(env), clock,
-                DynamoClients.shared(env));
+        this.reconciler = new Reconciler(ledger, statusApis(env), ReconcilerSettings.from(env), clock);
         dev.payoutcallbacks.core.SnapStartPriming.register(ledger, null);
     }
 

@@ -71,8 +71,7 @@ class ReconcilerTest {
 
     private Reconciler reconciler(int pageSize, int maxPolls, Duration grace) {
         return new Reconciler(ledger, stubs.apis(clock), new ReconcilerSettings(PROVIDERS, pageSize, maxPolls,
-                Duration.ofMinutes(15), Duration.ofMinutes(240), grace, Duration.ofSeconds(1), THRESHOLDS), clock,
-                TestTables.dynamo().client());
+                Duration.ofMinutes(15), Duration.ofMinutes(240), grace, Duration.ofSeconds(1), THRESHOLDS), clock);
     }
 
     private Reconciler reconciler() {
@@ -433,6 +432,27 @@ class ReconcilerTest {
         // second failure: fetchAttempts 1 → 30 minutes
         assertEquals(List.of(), due("pivot", clock.instant().plus(Duration.ofMinutes(29))));
         assertEquals(List.of("batch-2"), due("pivot", clock.instant().plus(Duration.ofMinutes(31))));
+    }
+
+    @Test
+    void aBulkNoticeWhoseItemsNeverComeGoesToTheReviewQueueAfterMaxPolls() throws Exception {
+        assertEquals("RECORDED", pivotBulkWebhook("batch-3"));
+        stubs.pivotBulk.put("batch-3", Reply.json(502, "<html>bad gateway</html>"));
+        clock.advance(Duration.ofSeconds(5));
+        Reconciler reconciler = reconciler(25, 3, Duration.ofMinutes(30));
+        int gaveUp = 0;
+        for (int pass = 0; pass < 3; pass++) {
+            PassSummary summary = pass(reconciler);
+            assertEquals(0, summary.errors());
+            gaveUp += summary.gaveUp();
+            clock.advance(Duration.ofHours(5));
+        }
+        assertEquals(1, gaveUp, "the third failed fetch gives up");
+        assertEquals(List.of(), due("pivot", clock.instant().plus(Duration.ofDays(30))), "out of the index");
+        List<dev.payoutcallbacks.core.ReviewQueue.Flagged> flagged = new dev.payoutcallbacks.core.ReviewQueue(ledger)
+                .list(10, null).flagged();
+        assertTrue(flagged.stream().anyMatch(f -> "batch:batch-3".equals(f.reference())
+                && f.reviewReason().startsWith("reconciler_gave_up: 3 item fetches")), flagged.toString());
     }
 
     @Test
