@@ -104,7 +104,7 @@ public final class BenchMain {
                 PackageSizes.write(report, packages, analysed);
             }
             if (sections.contains("hot")) {
-                int hotRepeats = Math.min(repeats, 5);
+                int hotRepeats = Math.min(repeats, 3); // a contended run takes minutes on DynamoDB Local
                 HotPayoutBench.write(report, new HotPayoutBench(local, events).run(hotRepeats), hotRepeats);
             }
         } catch (RuntimeException e) {
