@@ -48,12 +48,11 @@ public final class OpenPayouts {
         List<Due> due = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
             AttributeValue attempts = item.get("fetchAttempts");
-            due.add(new Due(item.get(PayoutLedger.PK).s(), item.get(PayoutLedger.SK).s(), text(item, "reference"),
-                    text(item, "batchId"), text(item, "event"),
+            due.add(new Due(item.get(PayoutLedger.PK).s(), item.get(PayoutLedger.SK).s(), PayoutItems.str(item, "reference"),
+                    PayoutItems.str(item, "batchId"), PayoutItems.str(item, "event"),
                     attempts == null || attempts.n() == null ? 0 : Integer.parseInt(attempts.n())));
         }
-        Map<String, AttributeValue> next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                ? page.lastEvaluatedKey() : null;
+        Map<String, AttributeValue> next = PayoutItems.nextPage(page);
         return new Page(due, next);
     }
 
@@ -135,10 +134,5 @@ public final class OpenPayouts {
         } catch (ConditionalCheckFailedException changed) {
             return false;
         }
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
     }
 }

@@ -156,7 +156,12 @@ final class PayoutItems {
         }
     }
 
-    private static String str(Map<String, AttributeValue> item, String name) {
+    /** The key to continue a query from, or null on its last page. */
+    static Map<String, AttributeValue> nextPage(software.amazon.awssdk.services.dynamodb.model.QueryResponse page) {
+        return page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    }
+
+    static String str(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null ? null : v.s();
     }

@@ -261,7 +261,7 @@ public final class PayoutLedger {
                     history.add(item);
                 }
             }
-            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            startKey = PayoutItems.nextPage(page);
         } while (startKey != null);
         if (state == null) {
             return Optional.empty();

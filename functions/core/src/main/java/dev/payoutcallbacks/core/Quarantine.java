@@ -101,7 +101,7 @@ public final class Quarantine {
                         item.containsKey("replayedAt") ? item.get("replayedAt").s() : null,
                         item.containsKey("replayResult") ? item.get("replayResult").s() : null));
             }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            start = PayoutItems.nextPage(page);
         } while (start != null);
         return entries;
     }

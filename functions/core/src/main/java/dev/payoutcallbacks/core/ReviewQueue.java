@@ -34,15 +34,10 @@ public final class ReviewQueue {
                 .exclusiveStartKey(startKey));
         List<Flagged> flagged = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
-            flagged.add(new Flagged(text(item, "reference"), text(item, "provider"), text(item, "status"),
-                    text(item, "reviewReason"), text(item, PayoutItems.FLAGGED_AT)));
+            flagged.add(new Flagged(PayoutItems.str(item, "reference"), PayoutItems.str(item, "provider"),
+                    PayoutItems.str(item, "status"), PayoutItems.str(item, "reviewReason"),
+                    PayoutItems.str(item, PayoutItems.FLAGGED_AT)));
         }
-        return new Page(flagged, page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
-                ? page.lastEvaluatedKey() : null);
-    }
-
-    private static String text(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
+        return new Page(flagged, PayoutItems.nextPage(page));
     }
 }
