@@ -61,6 +61,7 @@ class CalypsoCallbackHandlerTest {
     }
 
     private PayoutRecord payout(String reference) {
+        TestTables.settleHistory(table);
         return ledger.read(reference).orElseThrow();
     }
 

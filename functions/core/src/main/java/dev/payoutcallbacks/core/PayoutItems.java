@@ -21,6 +21,16 @@ final class PayoutItems {
     static final String REVIEW_QUEUE = "reviewQueue";
     static final String FLAGGED_AT = "flaggedAt";
     static final String REVIEW = "REVIEW";
+    /** Binary set: a 16-byte digest of every outcome recorded on this payout (the dedup keys). */
+    static final String SEEN = "seen";
+    /** Map: the outcome the last recording write recorded; the stream turns it into a HISTORY# item. */
+    static final String LAST_OUTCOME = "lastOutcome";
+    /** Number of outcomes recorded (APPLIED, STALE, CONFLICT): a stream record whose count grew carries one. */
+    static final String RECORDED = "recorded";
+    /** Number: amount − refunded while the amount is known, so a refund's condition can compare without a read. */
+    static final String REFUNDABLE = "refundable";
+    /** The id of the apply attempt that wrote last: tells our own write (answer lost, SDK retried) from another. */
+    static final String LAST_WRITE = "lastWrite";
 
     private PayoutItems() {
     }
@@ -43,13 +53,14 @@ final class PayoutItems {
         }
         putIfPresent(item, "registeredAt", st.registeredAt() == null ? null : Timestamps.sortable(st.registeredAt()));
         putIfPresent(item, "submittedAt", st.submittedAt() == null ? null : Timestamps.sortable(st.submittedAt()));
-        item.put("refunded", s(st.refunded().toPlainString()));
+        item.put("refunded", AttributeValue.fromN(st.refunded().toPlainString()));
         item.put("anomalies", n(st.anomalies()));
         item.put("updatedAt", s(Timestamps.sortable(now)));
         putIfPresent(item, "status", st.status() == null ? null : st.status().wireName());
         if (st.amount() != null) {
             item.put("amount", s(st.amount().amountText()));
             item.put("currency", s(st.amount().currency()));
+            item.put(REFUNDABLE, AttributeValue.fromN(st.amount().amount().subtract(st.refunded()).toPlainString()));
         }
         putIfPresent(item, "provider", st.provider());
         putIfPresent(item, "providerPayoutId", st.providerPayoutId());
@@ -66,6 +77,19 @@ final class PayoutItems {
         return item;
     }
 
+    /**
+     * Copies from a stored state item what {@link PayoutState} does not model (the outcomes seen, the
+     * last recorded outcome) into a replacement item, so a whole-item write keeps them.
+     */
+    static void carryUnmodelled(Map<String, AttributeValue> stored, Map<String, AttributeValue> replacement) {
+        for (String name : new String[] {SEEN, LAST_OUTCOME, RECORDED, LAST_WRITE}) {
+            AttributeValue v = stored.get(name);
+            if (v != null) {
+                replacement.putIfAbsent(name, v);
+            }
+        }
+    }
+
     static PayoutState state(Map<String, AttributeValue> item) {
         return new PayoutState(
                 str(item, "reference"),
@@ -73,7 +97,7 @@ final class PayoutItems {
                 num(item, "version"),
                 num(item, "revision"),
                 money(item, "amount", "currency"),
-                PayoutLedger.decimal(str(item, "refunded")),
+                decimal(item, "refunded"),
                 str(item, "provider"),
                 str(item, "providerPayoutId"),
                 str(item, "orderKey"),
@@ -89,14 +113,17 @@ final class PayoutItems {
                 instant(item, FLAGGED_AT));
     }
 
-    static Map<String, AttributeValue> historyItem(String pk, String sk, PayoutOutcome o, PayoutDecision d) {
+    /**
+     * What one recorded outcome leaves in history, without the payout key and the version after it (the
+     * state item's version at the write that recorded it): stored as the state item's lastOutcome.
+     */
+    static Map<String, AttributeValue> outcomeEntry(String historySk, PayoutOutcome o, ApplyResult result,
+                                                    PayoutStatus statusAfter, String anomaly) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PK, s(pk));
-        item.put(SK, s(sk));
-        item.put("result", s(d.result().name()));
+        item.put(SK, s(historySk));
+        item.put("result", s(result.name()));
         item.put("reported", s(o.status().wireName()));
-        putIfPresent(item, "statusAfter", d.next().status() == null ? null : d.next().status().wireName());
-        item.put("versionAfter", n(d.next().version()));
+        putIfPresent(item, "statusAfter", statusAfter == null ? null : statusAfter.wireName());
         item.put("dedupKey", s(o.dedupKey()));
         item.put("provider", s(o.provider()));
         item.put("source", s(o.source().wireName()));
@@ -114,9 +141,21 @@ final class PayoutItems {
         putIfPresent(item, "failureReason", o.failureReason());
         putIfPresent(item, "bankReference", o.bankReference());
         putIfPresent(item, "eventTime", o.eventTime() == null ? null : Timestamps.sortable(o.eventTime()));
-        putIfPresent(item, "anomaly", d.anomaly());
+        putIfPresent(item, "anomaly", anomaly);
         putIfPresent(item, "rawPayload", o.rawPayload());
         return item;
+    }
+
+    /** The HISTORY# item a state item's lastOutcome stands for; empty when it records none. */
+    static java.util.Optional<Map<String, AttributeValue>> historyItem(Map<String, AttributeValue> stateItem) {
+        AttributeValue last = stateItem.get(LAST_OUTCOME);
+        if (last == null || !last.hasM() || last.m().get(SK) == null) {
+            return java.util.Optional.empty();
+        }
+        Map<String, AttributeValue> item = new HashMap<>(last.m());
+        item.put(PK, stateItem.get(PK));
+        item.put("versionAfter", n(num(stateItem, "version")));
+        return java.util.Optional.of(item);
     }
 
     static HistoryEntry historyEntry(Map<String, AttributeValue> item) {
@@ -166,7 +205,15 @@ final class PayoutItems {
         return v == null ? null : v.s();
     }
 
-    private static long num(Map<String, AttributeValue> item, String name) {
+    static BigDecimal decimal(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        if (v == null) {
+            return BigDecimal.ZERO;
+        }
+        return new BigDecimal(v.n() != null ? v.n() : v.s());
+    }
+
+    static long num(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
         return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
     }

@@ -1,42 +1,38 @@
 package dev.payoutcallbacks.core;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.IdempotentParameterMismatchException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * Applies canonical outcomes to the payouts table, exactly once.
  *
- * <p>One read (state + this outcome's dedup marker, strongly consistent), a pure decision, then ONE
- * TransactWriteItems holding the dedup marker, the state change and the history entry. The marker
- * therefore never exists without its effect. The state action is conditioned on the version read, so a
- * concurrent writer cancels the transaction and we re-read and decide again (bounded, jittered).
+ * <p>Everything an outcome does is ONE write to the payout's state item: the effect, the outcome's dedup
+ * key (added to the item's {@code seen} set, so no key exists without its effect) and the outcome itself
+ * as {@code lastOutcome}, which the table's stream turns into the payout's HISTORY# item (the change
+ * publisher writes it). See {@link #apply} for the two ways that write is made.
  */
 public final class PayoutLedger {
 
@@ -44,41 +40,36 @@ public final class PayoutLedger {
     static final String SK = "sk";
     static final String STATE_SK = "STATE";
     static final String HISTORY_PREFIX = "HISTORY#";
-    static final String DEDUP_PREFIX = "DEDUP#";
-    static final String TTL_ATTRIBUTE = "expiresAt";
 
     /** The sparse index of payouts (and batch notices) waiting for the reconciler. */
     public static final String OPEN_PAYOUTS_INDEX = "OpenPayouts";
 
     private final DynamoDbClient db;
     private final String table;
-    private final Duration dedupRetention;
     private final int maxAttempts;
     private final Clock clock;
     private final StuckThresholds stuckAfter;
 
-    public PayoutLedger(DynamoDbClient db, String table, Duration dedupRetention, int maxAttempts, Clock clock,
-                        StuckThresholds stuckAfter) {
+    public PayoutLedger(DynamoDbClient db, String table, int maxAttempts, Clock clock, StuckThresholds stuckAfter) {
         this.db = db;
         this.table = table;
-        this.dedupRetention = dedupRetention;
         this.maxAttempts = maxAttempts;
         this.clock = clock;
         this.stuckAfter = stuckAfter;
     }
 
-    public PayoutLedger(DynamoDbClient db, String table, Duration dedupRetention, int maxAttempts, Clock clock) {
-        this(db, table, dedupRetention, maxAttempts, clock, StuckThresholds.defaults());
+    public PayoutLedger(DynamoDbClient db, String table, int maxAttempts, Clock clock) {
+        this(db, table, maxAttempts, clock, StuckThresholds.defaults());
     }
 
     public PayoutLedger(DynamoDbClient db, String table) {
-        this(db, table, Duration.ofDays(7), 8, Clock.systemUTC());
+        this(db, table, 8, Clock.systemUTC());
     }
 
-    /** The ledger a function's environment describes: TABLE_NAME, DEDUP_RETENTION_DAYS, APPLY_MAX_ATTEMPTS, STUCK_AFTER_MINUTES. */
+    /** The ledger a function's environment describes: TABLE_NAME, APPLY_MAX_ATTEMPTS, STUCK_AFTER_MINUTES. */
     public static PayoutLedger fromEnvironment(FunctionEnvironment env, Clock clock) {
         return new PayoutLedger(DynamoClients.shared(env), env.require("TABLE_NAME"),
-                env.daysOrDefault("DEDUP_RETENTION_DAYS", 7), env.intOrDefault("APPLY_MAX_ATTEMPTS", 8), clock,
+                env.intOrDefault("APPLY_MAX_ATTEMPTS", 8), clock,
                 StuckThresholds.parse(env.get("STUCK_AFTER_MINUTES")));
     }
 
@@ -103,133 +94,108 @@ public final class PayoutLedger {
         return "PAYOUT#" + reference;
     }
 
-    /** Applies one outcome. Throws SDK exceptions for DynamoDB failures and {@link ApplyContention} past the bound. */
+    /**
+     * Applies one outcome. Throws SDK exceptions for DynamoDB failures and {@link ApplyContention} past the bound.
+     *
+     * <p>First {@link OutcomeUpdate}: one conditional UpdateItem that applies the outcome when the stored
+     * state lets it (the usual case: one round trip, no read). When its condition fails DynamoDB returns
+     * the stored item; the outcome is then a duplicate (its key is in {@code seen}) or is decided in Java
+     * and written with a PutItem guarded by the revision it was decided on. A guard that fails returns
+     * the newer item, so the loop decides again without a read.
+     */
     public Applied apply(PayoutOutcome outcome) {
         String pk = payoutKey(outcome.payoutReference());
-        String dedupSk = dedupSortKey(outcome.dedupKey());
+        SdkBytes seenKey = seenKey(outcome.dedupKey());
+        String historySk = historySortKey(outcome);
+        String attemptId = UUID.randomUUID().toString();
         double readUnits = 0;
         double writeUnits = 0;
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            BatchGetItemResponse read = db.batchGetItem(b -> b
-                    .requestItems(Map.of(table, KeysAndAttributes.builder()
-                            .consistentRead(true)
-                            .keys(key(pk, STATE_SK), key(pk, dedupSk))
-                            .build()))
+        Map<String, AttributeValue> stored;
+        Optional<UpdateItemRequest> direct = OutcomeUpdate.request(table, pk, outcome, historySk, seenKey, attemptId,
+                clock.instant(), stuckAfter);
+        if (direct.isPresent()) {
+            try {
+                UpdateItemResponse applied = db.updateItem(direct.get().toBuilder()
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
+                writeUnits += units(applied.consumedCapacity());
+                return new Applied(ApplyResult.APPLIED, PayoutItems.state(applied.attributes()), 1, readUnits,
+                        writeUnits, null);
+            } catch (ConditionalCheckFailedException notThisWay) {
+                stored = notThisWay.hasItem() ? notThisWay.item() : Map.of();
+            }
+        } else {
+            GetItemResponse read = db.getItem(b -> b.tableName(table).key(key(pk, STATE_SK)).consistentRead(true)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
             readUnits += units(read.consumedCapacity());
-            if (read.hasUnprocessedKeys() && !read.unprocessedKeys().isEmpty()) {
-                backOff(attempt); // throttled: read again
-                continue;
+            stored = read.hasItem() ? read.item() : Map.of();
+        }
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            if (attemptId.equals(PayoutItems.str(stored, PayoutItems.LAST_WRITE))) {
+                // Our own write landed and its answer was lost; the SDK's retry then met its own effect.
+                Map<String, AttributeValue> last = stored.get(PayoutItems.LAST_OUTCOME).m();
+                return new Applied(ApplyResult.valueOf(PayoutItems.str(last, "result")), PayoutItems.state(stored),
+                        attempt, readUnits, writeUnits, PayoutItems.str(last, "anomaly"));
             }
-            Map<String, AttributeValue> stateItem = null;
-            Map<String, AttributeValue> dedupItem = null;
-            for (Map<String, AttributeValue> item : read.responses().getOrDefault(table, List.of())) {
-                if (STATE_SK.equals(item.get(SK).s())) {
-                    stateItem = item;
-                } else {
-                    dedupItem = item;
-                }
-            }
-            PayoutState current = stateItem == null
-                    ? PayoutState.none(outcome.payoutReference())
-                    : PayoutItems.state(stateItem);
-            if (dedupItem != null) {
+            boolean exists = !stored.isEmpty();
+            PayoutState current = exists ? PayoutItems.state(stored) : PayoutState.none(outcome.payoutReference());
+            if (seen(stored).contains(seenKey)) {
                 return new Applied(ApplyResult.DUPLICATE, current, attempt, readUnits, writeUnits, null);
             }
             PayoutDecision decision = PayoutDecision.decide(current, outcome);
-            boolean stored = stateItem != null;
+            Map<String, AttributeValue> item = recordingItem(pk, stored, outcome, historySk, seenKey, attemptId, decision);
             try {
-                TransactWriteItemsResponse written = db.transactWriteItems(b -> b
-                        .transactItems(writes(outcome, pk, dedupSk, stored, current, decision))
-                        // One token per attempt: the SDK's own retry of a write whose answer was lost is
-                        // answered from DynamoDB's idempotency record (APPLIED, not a false DUPLICATE), while
-                        // another delivery of the same outcome still meets the dedup marker's condition.
-                        .clientRequestToken(UUID.randomUUID().toString())
+                PutItemResponse written = db.putItem(b -> b.tableName(table).item(item)
+                        .conditionExpression(exists ? "revision = :v" : "attribute_not_exists(pk)")
+                        .expressionAttributeValues(exists ? Map.of(":v", n(current.revision())) : null)
+                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
                 writeUnits += units(written.consumedCapacity());
                 return new Applied(decision.result(), decision.next(), attempt, readUnits, writeUnits, decision.anomaly());
-            } catch (TransactionCanceledException cancelled) {
-                List<CancellationReason> reasons = cancelled.cancellationReasons();
-                if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-                    // Another delivery of this same outcome won the race.
-                    continue; // the re-read answers DUPLICATE with the state it produced
-                }
-                backOff(attempt); // version moved or transaction conflict: decide again on fresh state
-            } catch (IdempotentParameterMismatchException sameTokenOtherWrite) {
-                backOff(attempt); // another delivery used this token first; the re-read settles it
+            } catch (ConditionalCheckFailedException moved) {
+                stored = moved.hasItem() ? moved.item() : Map.of();
+                backOff(attempt); // another writer got there first: decide again on what it wrote
             }
         }
         throw new ApplyContention("payout " + outcome.payoutReference() + " still changing after "
                 + maxAttempts + " attempts");
     }
 
-    private List<TransactWriteItem> writes(PayoutOutcome o, String pk, String dedupSk, boolean stored,
-                                           PayoutState current, PayoutDecision d) {
+    /**
+     * The whole state item after a decision taken in Java: the new state, this outcome added to
+     * {@code seen}, and the outcome as lastOutcome (the stream writes it to history). APPLIED, STALE and
+     * CONFLICT are all recorded, so a redelivery of any of them is a DUPLICATE.
+     */
+    private Map<String, AttributeValue> recordingItem(String pk, Map<String, AttributeValue> stored, PayoutOutcome o,
+                                                      String historySk, SdkBytes seenKey, String attemptId,
+                                                      PayoutDecision d) {
         Instant now = clock.instant();
-        List<TransactWriteItem> items = new ArrayList<>(3);
+        PayoutState next = d.result() == ApplyResult.STALE ? d.next().touched() : d.next();
+        Instant checkAfter = dueAfter(next, next.lastOutcomeAt() != null ? next.lastOutcomeAt() : now);
+        Map<String, AttributeValue> item = PayoutItems.stateItem(pk, next, now, checkAfter);
+        PayoutItems.carryUnmodelled(stored, item);
+        List<SdkBytes> seen = new ArrayList<>(seen(stored));
+        seen.add(seenKey);
+        item.put(PayoutItems.SEEN, AttributeValue.fromBs(seen));
+        item.put(PayoutItems.RECORDED, n(PayoutItems.num(stored, PayoutItems.RECORDED) + 1));
+        item.put(PayoutItems.LAST_OUTCOME, AttributeValue.fromM(PayoutItems.outcomeEntry(historySk, o, d.result(),
+                d.next().status(), d.anomaly())));
+        item.put(PayoutItems.LAST_WRITE, s(attemptId));
+        return item;
+    }
 
-        Map<String, AttributeValue> marker = new HashMap<>();
-        marker.put(PK, s(pk));
-        marker.put(SK, s(dedupSk));
-        marker.put("result", s(d.result().name()));
-        marker.put("dedupKey", s(o.dedupKey()));
-        marker.put("receivedAt", s(Timestamps.sortable(o.receivedAt())));
-        marker.put(TTL_ATTRIBUTE, n(now.plus(dedupRetention).getEpochSecond()));
-        items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(marker)
-                .conditionExpression("attribute_not_exists(pk)").build()).build());
-
-        String versionGuard = stored ? "revision = :v" : "attribute_not_exists(pk)";
-        Map<String, AttributeValue> guardValues = stored ? Map.of(":v", n(current.revision())) : Map.of();
-        Instant checkAfter = dueAfter(d.next(), d.next().lastOutcomeAt() != null ? d.next().lastOutcomeAt() : now);
-        switch (d.result()) {
-            case APPLIED -> items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-                    .item(PayoutItems.stateItem(pk, d.next(), now, checkAfter))
-                    .conditionExpression(versionGuard)
-                    .expressionAttributeValues(guardValues.isEmpty() ? null : guardValues)
-                    .build()).build());
-            case CONFLICT -> {
-                if (stored) {
-                    // Flag, do not bump the version: the state itself did not change.
-                    items.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
-                            .key(key(pk, STATE_SK))
-                            .updateExpression("SET reviewReason = if_not_exists(reviewReason, :r), updatedAt = :u,"
-                                    + " reviewQueue = :q, flaggedAt = if_not_exists(flaggedAt, :u)"
-                                    + " ADD anomalies :one, revision :one")
-                            .conditionExpression(versionGuard)
-                            .expressionAttributeValues(Map.of(":v", n(current.revision()), ":r", s(d.anomaly()),
-                                    ":u", s(Timestamps.sortable(now)), ":one", n(1), ":q", s(PayoutItems.REVIEW)))
-                            .build()).build());
-                } else {
-                    items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-                            .item(PayoutItems.stateItem(pk, d.next(), now, checkAfter))
-                            .conditionExpression(versionGuard).build()).build());
-                }
-            }
-            case STALE -> items.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
-                    .tableName(table).key(key(pk, STATE_SK))
-                    .conditionExpression(versionGuard)
-                    .expressionAttributeValues(guardValues.isEmpty() ? null : guardValues)
-                    .build()).build());
-            default -> throw new IllegalStateException("no write for " + d.result());
-        }
-
-        items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-                .item(PayoutItems.historyItem(pk, historySortKey(o), o, d))
-                .build()).build());
-        return items;
+    private static List<SdkBytes> seen(Map<String, AttributeValue> stored) {
+        AttributeValue seen = stored.get(PayoutItems.SEEN);
+        return seen == null || !seen.hasBs() ? List.of() : seen.bs();
     }
 
     /**
-     * The marker's sort key: the dedup key itself while it is short (readable in a scan), its SHA-256 when
-     * long, so no identifier a provider sends can push the key past DynamoDB's 1 KB sort-key limit.
+     * What {@code seen} holds for a dedup key: the first 16 bytes of its SHA-256. Fixed size whatever a
+     * provider sends (a payout's state item stays small), and 2^-64 collision odds even across billions.
      */
-    static String dedupSortKey(String dedupKey) {
-        if (dedupKey.getBytes(StandardCharsets.UTF_8).length <= 200) {
-            return DEDUP_PREFIX + dedupKey;
-        }
+    public static SdkBytes seenKey(String dedupKey) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(dedupKey.getBytes(StandardCharsets.UTF_8));
-            return DEDUP_PREFIX + "sha256:" + java.util.HexFormat.of().formatHex(digest);
+            return SdkBytes.fromByteArray(java.util.Arrays.copyOf(digest, 16));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -244,6 +210,7 @@ public final class PayoutLedger {
     public Optional<PayoutRecord> read(String reference) {
         String pk = payoutKey(reference);
         PayoutState state = null;
+        Map<String, AttributeValue> stateItem = null;
         List<Map<String, AttributeValue>> history = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
@@ -257,6 +224,7 @@ public final class PayoutLedger {
                 String sk = item.get(SK).s();
                 if (STATE_SK.equals(sk)) {
                     state = PayoutItems.state(item);
+                    stateItem = item;
                 } else if (sk.startsWith(HISTORY_PREFIX)) {
                     history.add(item);
                 }
@@ -266,6 +234,11 @@ public final class PayoutLedger {
         if (state == null) {
             return Optional.empty();
         }
+        // The newest outcome is on the state item at once; its HISTORY# item follows from the stream.
+        Set<String> written = new HashSet<>();
+        history.forEach(h -> written.add(h.get(SK).s()));
+        PayoutItems.historyItem(stateItem).filter(h -> !written.contains(h.get(SK).s())).ifPresent(history::add);
+        history.sort(java.util.Comparator.comparing(h -> h.get(SK).s()));
         return Optional.of(new PayoutRecord(state, history.stream().map(PayoutItems::historyEntry).toList()));
     }
 
@@ -333,7 +306,4 @@ public final class PayoutLedger {
         return AttributeValue.fromN(Long.toString(value));
     }
 
-    static BigDecimal decimal(String value) {
-        return value == null ? BigDecimal.ZERO : new BigDecimal(value);
-    }
 }

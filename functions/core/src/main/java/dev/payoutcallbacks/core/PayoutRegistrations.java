@@ -46,6 +46,9 @@ public final class PayoutRegistrations {
             }
             Instant since = next.lastOutcomeAt() != null ? next.lastOutcomeAt() : submitted;
             Map<String, AttributeValue> item = PayoutItems.stateItem(pk, next, now, ledger.dueAfter(next, since));
+            if (stored) {
+                PayoutItems.carryUnmodelled(read.item(), item); // the outcomes already seen stay seen
+            }
             try {
                 ledger.db().putItem(b -> b.tableName(ledger.table()).item(item)
                         .conditionExpression(stored ? "revision = :v" : "attribute_not_exists(pk)")

@@ -103,6 +103,13 @@ public record PayoutState(
                 flaggedAt);
     }
 
+    /** The same state, written again (a STALE outcome recorded on it): only the lock moves. */
+    PayoutState touched() {
+        return new PayoutState(reference, status, version, revision + 1, amount, refunded, provider, providerPayoutId,
+                orderKey, bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, registeredAt,
+                submittedAt, pollAttempts, flaggedAt);
+    }
+
     PayoutState polled() {
         return new PayoutState(reference, status, version, revision + 1, amount, refunded, provider, providerPayoutId,
                 orderKey, bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, registeredAt,

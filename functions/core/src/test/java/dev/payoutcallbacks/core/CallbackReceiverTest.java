@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,9 +33,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /** The shared write path's HTTP answers, with a minimal provider defined here. */
 class CallbackReceiverTest {
@@ -96,7 +98,7 @@ class CallbackReceiverTest {
     private CallbackReceiver receiverOn(DynamoDbClient db, int maxAttempts) {
         Clock clock = Clock.systemUTC();
         return new CallbackReceiver(provider,
-                new PayoutLedger(db, table, Duration.ofDays(7), maxAttempts, clock),
+                new PayoutLedger(db, table, maxAttempts, clock),
                 new Quarantine(db, table, clock), 1024, clock, SharedSecrets.parse("ops-secret"));
     }
 
@@ -221,14 +223,14 @@ class CallbackReceiverTest {
         assertEquals(503, r.getStatusCode());
     }
 
-    /** The write transaction fails before reaching DynamoDB: 503, nothing stored; the retry applies once. */
+    /** The write fails before reaching DynamoDB: 503, nothing stored; the retry applies once. */
     @Test
-    void failedWriteLeavesNoMarkerAndTheRetryAppliesOnce() throws Exception {
+    void failedWriteLeavesNothingAndTheRetryAppliesOnce() throws Exception {
         AtomicInteger failuresLeft = new AtomicInteger(1);
         DynamoDbClient flaky = intercepted(new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                if (context.request() instanceof TransactWriteItemsRequest && failuresLeft.getAndDecrement() > 0) {
+                if (context.request() instanceof UpdateItemRequest && failuresLeft.getAndDecrement() > 0) {
                     throw SdkClientException.create("injected: connection reset");
                 }
             }
@@ -239,7 +241,8 @@ class CallbackReceiverTest {
         assertEquals(List.of(), TestTables.scan(table), "no dedup marker without its effect");
         APIGatewayV2HTTPResponse retry = onFlaky.receive(post("{\"ref\":\"r7\",\"status\":\"paid\"}", "new-key"), null);
         assertEquals("APPLIED", json(retry).path("result").asText());
-        assertEquals(1, TestTables.items(table, "DEDUP#").size());
+        assertEquals(1, TestTables.items(table, "STATE").get(0).get("seen").bs().size());
+        TestTables.settleHistory(table);
         assertEquals(1, TestTables.items(table, "HISTORY#").size());
     }
 
@@ -247,25 +250,27 @@ class CallbackReceiverTest {
     @Test
     void contentionPastTheBoundAnswers503() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
+        // Another writer always gets there first: every write's condition fails and hands back a newer payout.
         DynamoDbClient contended = intercepted(new ExecutionInterceptor() {
             @Override
             public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-                if (context.request() instanceof TransactWriteItemsRequest) {
-                    attempts.incrementAndGet();
-                    throw (TransactionCanceledException) TransactionCanceledException.builder().message("injected")
+                if (context.request() instanceof UpdateItemRequest || context.request() instanceof PutItemRequest) {
+                    int n = attempts.incrementAndGet();
+                    throw (ConditionalCheckFailedException) ConditionalCheckFailedException.builder().message("injected")
                             .statusCode(400)
                             .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
-                                    .errorCode("TransactionCanceledException").errorMessage("injected").build())
-                            .cancellationReasons(CancellationReason.builder().code("None").build(),
-                                    CancellationReason.builder().code("TransactionConflict").build(),
-                                    CancellationReason.builder().code("None").build())
+                                    .errorCode("ConditionalCheckFailedException").errorMessage("injected").build())
+                            .item(Map.of("pk", AttributeValue.fromS("PAYOUT#r8"), "sk", AttributeValue.fromS("STATE"),
+                                    "reference", AttributeValue.fromS("r8"), "status", AttributeValue.fromS("pending"),
+                                    "version", AttributeValue.fromN("1"), "revision", AttributeValue.fromN(Integer.toString(n)),
+                                    "provider", AttributeValue.fromS("testprovider")))
                             .build();
                 }
             }
         });
         APIGatewayV2HTTPResponse r = receiverOn(contended, 4).receive(post("{\"ref\":\"r8\",\"status\":\"paid\"}", "new-key"), null);
         assertEquals(503, r.getStatusCode());
-        assertEquals(4, attempts.get());
+        assertEquals(1 + 4, attempts.get(), "the one-write attempt, then 4 guarded writes");
         assertEquals(List.of(), TestTables.scan(table));
     }
 

@@ -14,4 +14,9 @@ class PayoutLedgerOnDynamoDbLocalTest extends PayoutLedgerContract {
     protected String freshTable() {
         return TestTables.freshPayoutsTable();
     }
+
+    @Override
+    protected String endpoint() {
+        return TestTables.dynamo().endpoint();
+    }
 }

@@ -42,4 +42,9 @@ class PayoutLedgerOnLocalStackTest extends PayoutLedgerContract {
         TemplateTables.create(client(), SamTemplate.find(), "PayoutsTable", name);
         return name;
     }
+
+    @Override
+    protected String endpoint() {
+        return LOCALSTACK.getEndpoint().toString();
+    }
 }

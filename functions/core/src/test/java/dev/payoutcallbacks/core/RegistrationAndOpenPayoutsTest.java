@@ -22,7 +22,7 @@ class RegistrationAndOpenPayoutsTest {
 
     @BeforeEach
     void setUp() {
-        ledger = new PayoutLedger(TestTables.dynamo().client(), TestTables.freshPayoutsTable(), Duration.ofDays(7), 8,
+        ledger = new PayoutLedger(TestTables.dynamo().client(), TestTables.freshPayoutsTable(), 8,
                 Clock.fixed(NOW, ZoneOffset.UTC), StuckThresholds.parse("default=30,pivot=60"));
         registrations = new PayoutRegistrations(ledger);
         open = new OpenPayouts(ledger);

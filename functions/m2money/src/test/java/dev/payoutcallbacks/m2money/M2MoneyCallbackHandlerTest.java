@@ -66,6 +66,7 @@ class M2MoneyCallbackHandlerTest {
     }
 
     private PayoutRecord record(String reference) {
+        TestTables.settleHistory(table);
         return ledger.read(reference).orElseThrow();
     }
 

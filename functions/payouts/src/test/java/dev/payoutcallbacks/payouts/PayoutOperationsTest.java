@@ -25,10 +25,11 @@ import org.junit.jupiter.api.Test;
 class PayoutOperationsTest {
     private PayoutLedger ledger;
     private PayoutOperationsHandler ops;
+    private String table;
 
     @BeforeEach
     void setUp() {
-        String table = TestTables.freshPayoutsTable();
+        table = TestTables.freshPayoutsTable();
         Map<String, String> env = TestTables.environment(table, "INTERNAL_SECRETS", "ops");
         ops = new PayoutOperationsHandler(env);
         ledger = new PayoutLedger(TestTables.dynamo().client(), table);
@@ -70,6 +71,7 @@ class PayoutOperationsTest {
         assertEquals("DUPLICATE", json(resolve("conflicted", body)).path("result").asText(), "same resolution, once");
         assertEquals(409, resolve("conflicted", body.replace("res-1", "res-2")).getStatusCode(), "settled and no longer flagged");
 
+        TestTables.settleHistory(table);
         PayoutRecord record = ledger.read("conflicted").orElseThrow();
         assertEquals(PayoutStatus.FAILED, record.state().status());
         assertFalse(record.state().flaggedForReview());

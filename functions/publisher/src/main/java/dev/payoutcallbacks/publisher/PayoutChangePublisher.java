@@ -5,13 +5,19 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.payoutcallbacks.core.FunctionEnvironment;
+import dev.payoutcallbacks.core.PayoutHistory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * DynamoDB Streams of the payouts table → one PayoutStatusChanged event per applied change.
+ * DynamoDB Streams of the payouts table → each payout's HISTORY# items, and one PayoutStatusChanged
+ * event per applied change.
+ *
+ * <p>History: a state write that recorded an outcome carries it as lastOutcome; it is written to its
+ * HISTORY# item before anything later in the stream is handled (a failed history write is reported as
+ * that record's failure, like a failed publish).
  *
  * <p>Order: records are handled in stream order (per shard, which keeps every item's changes in order);
  * versions of one payout are never sent in the same PutEvents call, so version n+1 is sent only after
@@ -22,19 +28,31 @@ import java.util.Optional;
  */
 public final class PayoutChangePublisher implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     private final PayoutEventSink sink;
+    private final PayoutHistory history;
 
     /** In Lambda: configuration from the process environment; the client is built once per container. */
     public PayoutChangePublisher() {
         this(System.getenv());
     }
 
-    /** EVENT_BUS_NAME, PAYOUT_EVENTS_SINK (eventbridge | stdout), PAYOUT_EVENTS_KEEP, AWS_REGION. */
+    /** TABLE_NAME, EVENT_BUS_NAME, PAYOUT_EVENTS_SINK (eventbridge | stdout), PAYOUT_EVENTS_KEEP, AWS_REGION. */
     public PayoutChangePublisher(Map<String, String> env) {
-        this(EventSinks.fromEnvironment(new FunctionEnvironment(env)));
+        this(EventSinks.fromEnvironment(new FunctionEnvironment(env)),
+                PayoutHistory.fromEnvironment(new FunctionEnvironment(env)));
     }
 
+    /** Publishes events only, writes no history (tests of the publishing alone). */
     public PayoutChangePublisher(PayoutEventSink sink) {
+        this(sink, null);
+    }
+
+    /**
+     * @param history where recorded outcomes become HISTORY# items; null publishes events only (tests of
+     *                the publishing alone)
+     */
+    public PayoutChangePublisher(PayoutEventSink sink, PayoutHistory history) {
         this.sink = sink;
+        this.history = history;
     }
 
     /** Where events go (the local run reads a StdoutSink's recent events). */
@@ -55,6 +73,10 @@ public final class PayoutChangePublisher implements RequestHandler<DynamodbEvent
             String sequence = sequenceNumber(record);
             Optional<PayoutStatusChanged> change;
             try {
+                if (history != null && record.getDynamodb() != null) {
+                    history.record(StreamImages.toSdk(record.getDynamodb().getOldImage()),
+                            StreamImages.toSdk(record.getDynamodb().getNewImage()));
+                }
                 change = StateChanges.from(record);
             } catch (RuntimeException unreadable) {
                 StreamsEventResponse failed = flush(chunk, context);

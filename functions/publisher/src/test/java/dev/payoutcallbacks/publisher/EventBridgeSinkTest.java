@@ -82,6 +82,7 @@ class EventBridgeSinkTest {
 
     private PayoutChangePublisher publisher() {
         return new PayoutChangePublisher(Map.of(
+                "TABLE_NAME", "PayoutsTable",
                 "EVENT_BUS_NAME", "payouts-bus",
                 "EVENTBRIDGE_ENDPOINT", "http://127.0.0.1:" + server.getAddress().getPort(),
                 "AWS_REGION", "eu-west-1"));

@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.payoutcallbacks.core.Applied;
 import dev.payoutcallbacks.core.ApplyResult;
 import dev.payoutcallbacks.core.Money;
+import dev.payoutcallbacks.core.PayoutHistory;
 import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.PayoutOutcome;
 import dev.payoutcallbacks.core.PayoutRegistrations;
@@ -55,14 +56,14 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * Lambda does (batches in order, retry from the reported record), with refusals injected.
  */
 class PublisherOnDynamoDbStreamsTest {
-    private static final int PAYOUTS = 6;
+    private static final int PAYOUTS = 12;
     private final AtomicInteger tick = new AtomicInteger();
 
     @Test
     void onePayoutStatusChangedPerAppliedVersionEvenWithConcurrentDuplicatesAndRetries() throws Exception {
         EmbeddedDynamoDb dynamo = TestTables.dynamo();
         String table = TestTables.freshPayoutsTable();
-        PayoutLedger ledger = new PayoutLedger(dynamo.client(), table, Duration.ofDays(3), 100, Clock.systemUTC());
+        PayoutLedger ledger = new PayoutLedger(dynamo.client(), table, 100, Clock.systemUTC());
         PayoutRegistrations registrations = new PayoutRegistrations(ledger);
 
         // Every payout: registration, two open stages, paid, a partial refund, a contradicting failure
@@ -106,21 +107,22 @@ class PublisherOnDynamoDbStreamsTest {
         pool.shutdown();
 
         List<Record> stream = readWholeStream(dynamo, table);
-        assertTrue(stream.size() > PAYOUTS * 10, "stream records: " + stream.size());
+        // One state write per registration and per recorded outcome (5 distinct outcomes per payout).
+        assertTrue(stream.size() >= PAYOUTS * 6, "stream records: " + stream.size());
         String arn = dynamo.client().describeTable(b -> b.tableName(table)).table().latestStreamArn();
 
-        // Lambda's way: batches of 17 in stream order; a refused entry (every 5th call) makes the
+        // Lambda's way: batches of 9 in stream order; a refused entry (every 5th call) makes the
         // publisher report its record, and the next batch starts from that record.
         AtomicInteger calls = new AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean redelivering = new java.util.concurrent.atomic.AtomicBoolean();
         RecordingSink sink = new RecordingSink().failWith(events ->
                 !redelivering.get() && calls.incrementAndGet() % 5 == 0 ? events.size() - 1 : -1);
-        PayoutChangePublisher publisher = new PayoutChangePublisher(sink);
+        PayoutChangePublisher publisher = new PayoutChangePublisher(sink, new PayoutHistory(dynamo.client(), table));
         int from = 0;
         int failures = 0;
         Random redeliver = new Random(11);
         while (from < stream.size()) {
-            List<Record> batch = stream.subList(from, Math.min(stream.size(), from + 17));
+            List<Record> batch = stream.subList(from, Math.min(stream.size(), from + 9));
             DynamodbEvent event = LambdaStreamEvents.fromSdkRecords(batch, arn);
             StreamsEventResponse response = publisher.handleRequest(event, null);
             if (redeliver.nextInt(4) == 0) {
@@ -154,6 +156,9 @@ class PublisherOnDynamoDbStreamsTest {
         for (int p = 0; p < PAYOUTS; p++) {
             String ref = "po-stream-" + p;
             PayoutState stored = ledger.read(ref).orElseThrow().state();
+            long historyItems = TestTables.items(table, "HISTORY#").stream()
+                    .filter(i -> i.get("pk").s().equals("PAYOUT#" + ref)).count();
+            assertEquals(5, historyItems, ref + ": the publisher wrote one history item per distinct outcome");
             List<PayoutStatusChanged> events = byPayout.get(ref);
             assertNotNull(events, ref);
             assertEquals(appliedPerPayout.get(ref).longValue(), stored.version(), ref + ": versions = APPLIED results");

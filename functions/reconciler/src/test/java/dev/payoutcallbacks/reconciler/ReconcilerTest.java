@@ -59,7 +59,7 @@ class ReconcilerTest {
         stubs = new ProviderStubs();
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         table = TestTables.freshPayoutsTable();
-        ledger = new PayoutLedger(TestTables.dynamo().client(), table, Duration.ofDays(7), 8, clock, THRESHOLDS);
+        ledger = new PayoutLedger(TestTables.dynamo().client(), table, 8, clock, THRESHOLDS);
         registrations = new PayoutRegistrations(ledger);
         open = new OpenPayouts(ledger);
     }

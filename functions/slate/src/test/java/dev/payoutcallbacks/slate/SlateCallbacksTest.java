@@ -113,6 +113,7 @@ class SlateCallbacksTest {
         assertEquals("APPLIED", Json.MAPPER.readTree(r.getBody()).path("result").asText());
         assertEquals(401, handler.handleRequest(ApiRequests.post("/transactions/payout-callback",
                 "{\"payout_reference\":\"p4\",\"status\":\"paid\"}", "X-Internal-Secret", "nope"), null).getStatusCode());
+        TestTables.settleHistory(table);
         PayoutRecord record = new PayoutLedger(DynamoClients.shared(new FunctionEnvironment(env)), table).read("p3").orElseThrow();
         assertEquals(PayoutStatus.PAID, record.state().status());
         assertEquals(2, record.state().version());

@@ -65,7 +65,7 @@ public class ProviderCpuBenchmark {
         CallbackLog.redirect(new PrintStream(OutputStream.nullOutputStream()));
         DynamoDbClient answersAtOnce = new InMemoryAnswers();
         Clock clock = Clock.systemUTC();
-        offline = new CallbackReceiver(callbacks, new PayoutLedger(answersAtOnce, "PayoutsTable", Duration.ofDays(7), 8, clock),
+        offline = new CallbackReceiver(callbacks, new PayoutLedger(answersAtOnce, "PayoutsTable", 8, clock),
                 new Quarantine(answersAtOnce, "PayoutsTable", clock), CallbackReceiver.DEFAULT_MAX_BODY_BYTES, clock);
         if (verifyTranslateDecide().result() == null || receiveWithoutIo().getStatusCode() != 200) {
             throw new IllegalStateException(provider + ": the benchmark callback is not applied");

@@ -59,7 +59,7 @@ final class Stacks {
     /** Our receiver exactly as CallbackReceiver.create wires it, but on the given (instrumented) client. */
     static CallbackReceiver receiver(Provider p, ProviderEvents events, DynamoDbClient db, String table) {
         Clock clock = Clock.systemUTC();
-        PayoutLedger ledger = new PayoutLedger(db, table, Duration.ofDays(7), APPLY_MAX_ATTEMPTS, clock);
+        PayoutLedger ledger = new PayoutLedger(db, table, APPLY_MAX_ATTEMPTS, clock);
         return new CallbackReceiver(callbacks(p, events), ledger, new Quarantine(db, table, clock),
                 CallbackReceiver.DEFAULT_MAX_BODY_BYTES, clock);
     }

@@ -81,7 +81,7 @@ class ProviderInputsFuzzTest {
     static {
         SECRETS.add(HMAC_SECRET);
         Clock clock = Clock.systemUTC();
-        PayoutLedger ledger = new PayoutLedger(DB, "fuzz", Duration.ofDays(7), 2, clock);
+        PayoutLedger ledger = new PayoutLedger(DB, "fuzz", 2, clock);
         Quarantine quarantine = new Quarantine(DB, "fuzz", clock);
         CommPixSenderAllowList senders = CommPixSenderAllowList.parse(Providers.localParameters().get("COMMPIX_ALLOWED_IPS"));
         SharedSecrets tokens = SharedSecrets.parse(Providers.secret("COMMPIX_TOKENS"));

@@ -8,14 +8,11 @@ import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -29,7 +26,7 @@ public final class StubDynamoDb implements DynamoDbClient {
     public static final int MAX_PARTITION_KEY_BYTES = 2048;
     public static final int MAX_SORT_KEY_BYTES = 1024;
 
-    /** What one receive wrote: transactions, quarantine raw bodies, batch notices. */
+    /** What one receive wrote: payout writes (the ledger's UpdateItem/PutItem), quarantine raw bodies, batch notices. */
     public final List<String> transactions = new ArrayList<>();
     public final List<byte[]> quarantinedBodies = new ArrayList<>();
     public final List<String> puts = new ArrayList<>();
@@ -46,34 +43,24 @@ public final class StubDynamoDb implements DynamoDbClient {
     }
 
     @Override
-    public BatchGetItemResponse batchGetItem(BatchGetItemRequest request) {
-        request.requestItems().values().forEach(k -> k.keys().forEach(this::checkKey));
-        return BatchGetItemResponse.builder().responses(Map.of()).build();
-    }
-
-    @Override
-    public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
-        for (TransactWriteItem item : request.transactItems()) {
-            if (item.put() != null) {
-                checkKey(item.put().item());
-            } else if (item.update() != null) {
-                checkKey(item.update().key());
-            } else if (item.conditionCheck() != null) {
-                checkKey(item.conditionCheck().key());
-            }
-        }
-        transactions.add(request.transactItems().toString());
-        return TransactWriteItemsResponse.builder().build();
-    }
-
-    @Override
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
         checkKey(request.key());
         AttributeValue raw = request.expressionAttributeValues() == null ? null : request.expressionAttributeValues().get(":raw");
         if (raw != null) {
             quarantinedBodies.add(Base64.getDecoder().decode(raw.s()));
+            return UpdateItemResponse.builder().build();
         }
-        return UpdateItemResponse.builder().build();
+        // The ledger's one-write apply: accepted on the empty table, the item after it returned (ALL_NEW).
+        transactions.add(request.updateExpression());
+        Map<String, AttributeValue> after = new java.util.HashMap<>(request.key());
+        after.put("version", AttributeValue.fromN("1"));
+        return UpdateItemResponse.builder().attributes(after).build();
+    }
+
+    @Override
+    public GetItemResponse getItem(GetItemRequest request) {
+        checkKey(request.key());
+        return GetItemResponse.builder().build();
     }
 
     @Override
