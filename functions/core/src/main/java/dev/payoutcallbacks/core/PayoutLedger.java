@@ -161,6 +161,23 @@ public final class PayoutLedger {
     }
 
     /**
+     * Sends the one-write request of a sample outcome for a key that never exists, with a condition that
+     * therefore fails: loads and warms the write path (SnapStart priming), writes nothing.
+     */
+    void primeWritePath(PayoutOutcome sample) {
+        String pk = payoutKey("__priming__never_a_payout__");
+        OutcomeUpdate.request(table, pk, sample, historySortKey(sample), seenKey(sample.dedupKey()), "priming",
+                clock.instant(), stuckAfter).ifPresent(update -> {
+                    try {
+                        db.updateItem(update.toBuilder()
+                                .conditionExpression("attribute_exists(pk) AND (" + update.conditionExpression() + ")").build());
+                    } catch (ConditionalCheckFailedException expected) {
+                        // the key does not exist: nothing written
+                    }
+                });
+    }
+
+    /**
      * The whole state item after a decision taken in Java: the new state, this outcome added to
      * {@code seen}, and the outcome as lastOutcome (the stream writes it to history). APPLIED, STALE and
      * CONFLICT are all recorded, so a redelivery of any of them is a DUPLICATE.

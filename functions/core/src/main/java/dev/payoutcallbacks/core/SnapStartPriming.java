@@ -49,6 +49,7 @@ public final class SnapStartPriming implements Resource {
             PayoutDecision.decide(PayoutState.none("priming"), sample);
             Json.object("{\"priming\":{\"amount\":\"1.00\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             ledger.read("__priming__never_a_payout__"); // a read of an absent key: loads the SDK path, writes nothing
+            ledger.primeWritePath(sample); // the apply's UpdateItem, refused by its condition: writes nothing
             if (functionSpecific != null) {
                 functionSpecific.run();
             }

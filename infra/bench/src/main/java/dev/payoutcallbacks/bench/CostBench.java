@@ -13,6 +13,7 @@ import dev.payoutcallbacks.bench.capacity.DynamoCallLog.Touch;
 import dev.payoutcallbacks.bench.capacity.ItemSize;
 import dev.payoutcallbacks.core.CallbackLog;
 import dev.payoutcallbacks.core.CallbackReceiver;
+import dev.payoutcallbacks.core.PayoutHistory;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import java.io.OutputStream;
@@ -32,7 +33,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  * DynamoDB cost per callback. Every provider's callbacks go through the real receiver (verify → translate →
  * apply → respond) on a client whose interceptor records each call; every item written is read back from
  * DynamoDB Local before and after, its size computed with AWS's rules, and its units computed from the
- * rules (2× for transactions, +1 per GSI) — beside what Local itself reports.
+ * rules (2× for transactions, +1 per GSI) — beside what Local itself reports. The HISTORY# item the change
+ * publisher writes from the table's stream is sized and costed too, shown apart (it is off the request path).
  */
 final class CostBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +45,11 @@ final class CostBench {
 
     /** What one callback cost. */
     record Cost(String caseName, String result, int calls, String shape, double ruleWrite, double gsiWrite, double ruleRead,
-                double localWrite, double localRead, Map<String, Long> itemBytes, long dedupKeyBytes) {
+                double localWrite, double localRead, Map<String, Long> itemBytes, long historyBytes) {
+        /** The HISTORY# item the change publisher writes from the stream (off the request path): 1 WCU per KB. */
+        double historyWrite() {
+            return historyBytes <= 0 ? 0 : CapacityRules.writeUnits(historyBytes);
+        }
     }
 
     private final EmbeddedDynamoDb local;
@@ -98,9 +104,13 @@ final class CostBench {
                     String run = UUID.randomUUID().toString().substring(0, 8);
                     for (Step step : scenario(p)) {
                         String ref = p.id + "-cost-" + run + "-" + step.refLabel();
+                        Map<String, AttributeValue> before = stateItem(shadow, table, ref);
                         log.drain();
                         APIGatewayV2HTTPResponse answer = receiver.receive(events.callback(p, step.kind(), ref).toEvent(), null);
                         Cost c = cost(step, answer, log.drain(), CostBench::ourItemKind);
+                        long history = PayoutHistory.recordedBy(before, stateItem(shadow, table, ref)).map(ItemSize::of).orElse(0L);
+                        c = new Cost(c.caseName(), c.result(), c.calls(), c.shape(), c.ruleWrite(), c.gsiWrite(), c.ruleRead(),
+                                c.localWrite(), c.localRead(), c.itemBytes(), history);
                         check(p.id, step, c);
                         byCase.computeIfAbsent(step.caseName(), k -> new ArrayList<>()).add(c);
                     }
@@ -140,7 +150,13 @@ final class CostBench {
 
     private static String ourItemKind(Touch t) {
         String sk = t.key().get("sk").s();
-        return sk.startsWith("DEDUP#") ? "marker" : sk.equals("STATE") ? "state" : sk.startsWith("HISTORY#") ? "history" : sk;
+        return sk.equals("STATE") ? "state" : sk.startsWith("HISTORY#") ? "history" : sk;
+    }
+
+    private static Map<String, AttributeValue> stateItem(DynamoDbClient db, String table, String reference) {
+        var found = db.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS("PAYOUT#" + reference), "sk", AttributeValue.fromS("STATE"))));
+        return found.hasItem() && !found.item().isEmpty() ? found.item() : null;
     }
 
     private static Cost cost(Step step, APIGatewayV2HTTPResponse answer, List<Call> calls, Function<Touch, String> kindOf) {
@@ -160,7 +176,6 @@ final class CostBench {
         double lr = 0;
         List<String> shape = new ArrayList<>();
         Map<String, Long> bytes = new LinkedHashMap<>();
-        long dedupKeyBytes = 0;
         for (Call c : calls) {
             rw += c.ruleWriteUnits();
             gsi += c.gsiWriteUnits();
@@ -182,14 +197,12 @@ final class CostBench {
             if (c.isWrite()) {
                 for (Touch t : c.touches()) {
                     String kind = kindOf.apply(t);
-                    bytes.merge(kind, t.action().equals("ConditionCheck") ? Math.max(t.before(), 0) : t.larger(), Math::max);
-                    if ("marker".equals(kind)) {
-                        dedupKeyBytes = ItemSize.utf8(t.key().get("sk").s().substring("DEDUP#".length()));
-                    }
+                    bytes.merge(kind, t.action().equals("ConditionCheck") || !c.succeeded()
+                            ? Math.max(t.before(), 0) : t.larger(), Math::max);
                 }
             }
         }
-        return new Cost(step.caseName(), result, calls.size(), String.join(" → ", shape), rw, gsi, rr, lw, lr, bytes, dedupKeyBytes);
+        return new Cost(step.caseName(), result, calls.size(), String.join(" → ", shape), rw, gsi, rr, lw, lr, bytes, 0);
     }
 
     private static void check(String provider, Step step, Cost c) {
@@ -265,7 +278,7 @@ final class CostBench {
             }
         }
         report.table(List.of("provider", "case", "result", "round trips", "DynamoDB calls", "WCU (rules)", "RCU (rules)",
-                "Local W / R", "item bytes written"), rows);
+                "Local W / R", "item bytes written", "+ history from the stream (WCU, bytes)"), rows);
 
         report.line("Baseline (Pivot; Powertools idempotency + Enhanced Client versioned write) on the same cases:");
         report.line("");
@@ -277,7 +290,7 @@ final class CostBench {
             }
         }
         report.table(List.of("stack", "case", "answer", "round trips", "DynamoDB calls", "WCU (rules)", "RCU (rules)",
-                "Local W / R", "item bytes written"), baseRows);
+                "Local W / R", "item bytes written", "+ history"), baseRows);
 
         report.line("Pivot, ours ÷ baseline (write units; read units):");
         report.line("");
@@ -289,62 +302,16 @@ final class CostBench {
                 double bw = median(baseline.get(caseName), Cost::ruleWrite);
                 double or = median(pivot.get(caseName), Cost::ruleRead);
                 double br = median(baseline.get(caseName), Cost::ruleRead);
+                double oh = ow + median(pivot.get(caseName), Cost::historyWrite);
                 ratioRows.add(List.of(caseName, Report.num(ow) + " vs " + Report.num(bw), Report.ratio(ow, bw),
+                        Report.num(oh) + " vs " + Report.num(bw), Report.ratio(oh, bw),
                         Report.num(or) + " vs " + Report.num(br), Report.ratio(or, br),
                         Report.num(median(pivot.get(caseName), c -> (double) c.calls())) + " vs "
                                 + Report.num(median(baseline.get(caseName), c -> (double) c.calls()))));
             }
         }
-        report.table(List.of("case", "WCU ours vs baseline", "ratio", "RCU ours vs baseline", "ratio", "round trips"), ratioRows);
-        writeProposal(report);
-    }
-
-    /**
-     * What the proposed single-item design would cost, computed with the same rules from the items this run
-     * wrote: the dedup keys kept as a string set on the state item, one conditional UpdateItem (the transition
-     * table as its condition, ReturnValuesOnConditionCheckFailure=ALL_OLD), history written from the table's
-     * stream (a plain PutItem, off the request path).
-     */
-    private void writeProposal(Report report) {
-        report.line("Proposed design, computed from the same items (state item + a `dedup` string set of this "
-                + "payout's outcome keys; one conditional UpdateItem; history by a Streams consumer, one plain PutItem):");
-        report.line("");
-        List<List<String>> rows = new ArrayList<>();
-        for (Map.Entry<Provider, Map<String, List<Cost>>> e : ours.entrySet()) {
-            Map<String, List<Cost>> byCase = e.getValue();
-            for (String caseName : List.of("applied, new payout", "applied, existing payout")) {
-                List<Cost> applied = byCase.get(caseName);
-                if (applied == null) {
-                    continue;
-                }
-                double state = median(applied, c -> (double) c.itemBytes().getOrDefault("state", 0L));
-                double history = median(applied, c -> (double) c.itemBytes().getOrDefault("history", 0L));
-                double key = median(applied, c -> (double) c.dedupKeyBytes());
-                double gsi = median(applied, Cost::gsiWrite);
-                // the set holds the payout's outcome keys so far: assume 4 (created, pending, paid, + one)
-                double stateWithKeys = state + "dedup".length() + 4 * key;
-                int sync = CapacityRules.writeUnits((long) stateWithKeys);
-                int async = CapacityRules.writeUnits((long) history);
-                double now = median(applied, Cost::ruleWrite);
-                rows.add(List.of(e.getKey().id, caseName,
-                        Report.num(now) + " WCU + " + Report.num(median(applied, Cost::ruleRead)) + " RCU, "
-                                + Report.num(median(applied, c -> (double) c.calls())) + " round trips",
-                        sync + (gsi > 0 ? " + " + Report.num(gsi) + " GSI" : "") + " WCU in 1 round trip, + " + async
-                                + " WCU history (async) = " + Report.num(sync + gsi + async) + " WCU, 0 RCU",
-                        Report.ratio(sync + gsi + async, now),
-                        Report.num(stateWithKeys) + " B"));
-            }
-            List<Cost> dup = byCase.get("duplicate");
-            double dupState = median(byCase.get("applied, new payout"), c -> (double) c.itemBytes().getOrDefault("state", 0L))
-                    + "dedup".length() + 4 * median(byCase.get("applied, new payout"), c -> (double) c.dedupKeyBytes());
-            rows.add(List.of(e.getKey().id, "duplicate",
-                    Report.num(median(dup, Cost::ruleWrite)) + " WCU + " + Report.num(median(dup, Cost::ruleRead)) + " RCU, "
-                            + Report.num(median(dup, c -> (double) c.calls())) + " round trip",
-                    CapacityRules.writeUnits((long) dupState) + " WCU (the failed conditional write; ALL_OLD returns the "
-                            + "state), 0 RCU, 1 round trip", "", Report.num(dupState) + " B"));
-        }
-        report.table(List.of("provider", "case", "now", "proposed", "proposed ÷ now (WCU)",
-                "state item with 4 dedup keys"), rows);
+        report.table(List.of("case", "WCU on the request path, ours vs baseline", "ratio",
+                "WCU incl. the history item from the stream", "ratio", "RCU ours vs baseline", "ratio", "round trips"), ratioRows);
     }
 
     private static List<String> row(String stack, String caseName, List<Cost> costs) {
@@ -365,7 +332,9 @@ final class CostBench {
                         ? " (GSI " + Report.num(median(costs, Cost::gsiWrite)) + ")" : ""),
                 Report.num(median(costs, Cost::ruleRead)),
                 Report.num(median(costs, Cost::localWrite)) + " / " + Report.num(median(costs, Cost::localRead)),
-                items.length() == 0 ? "-" : items.toString());
+                items.length() == 0 ? "-" : items.toString(),
+                median(costs, Cost::historyWrite) == 0 ? "-" : Report.num(median(costs, Cost::historyWrite)) + " ("
+                        + Report.num(median(costs, c -> (double) c.historyBytes())) + " B)");
     }
 
     static double median(List<Cost> costs, Function<Cost, Double> f) {

@@ -49,57 +49,20 @@ public final class TestTables {
         return scan(table).stream().filter(i -> i.get("sk").s().startsWith(skPrefix)).toList();
     }
 
-    private static final Map<String, software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient> STREAMS =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    /** The last stream record already turned into history, by stream ARN + shard: each call reads only what is new. */
-    private static final Map<String, String> SETTLED = new java.util.concurrent.ConcurrentHashMap<>();
-
     /**
-     * Does what the change publisher does in AWS for history: reads the table's whole stream on DynamoDB
-     * Local and writes each recorded outcome's HISTORY# item. Call before asserting on more than a
-     * payout's newest history entry.
+     * Does what the change publisher does in AWS for history: reads the table's stream on DynamoDB Local
+     * (from where the last call stopped) and writes each recorded outcome's HISTORY# item. Call before
+     * asserting on more than a payout's newest history entry.
      */
-    public static synchronized void settleHistory(String table) {
+    public static void settleHistory(String table) {
         settleHistory(dynamo().client(), dynamo().endpoint(), table);
     }
 
-    public static synchronized void settleHistory(DynamoDbClient db, String endpoint, String table) {
-        var streams = STREAMS.computeIfAbsent(endpoint, e -> software.amazon.awssdk.services.dynamodb.streams
-                .DynamoDbStreamsClient.builder()
-                .endpointOverride(java.net.URI.create(e))
-                .region(software.amazon.awssdk.regions.Region.of(EmbeddedDynamoDb.REGION))
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("local", "local")))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-                .build());
-        String arn = db.describeTable(b -> b.tableName(table)).table().latestStreamArn();
-        if (arn == null) {
-            throw new IllegalStateException("table " + table + " has no stream");
-        }
+    public static void settleHistory(DynamoDbClient db, String endpoint, String table) {
         dev.payoutcallbacks.core.PayoutHistory history = new dev.payoutcallbacks.core.PayoutHistory(db, table);
-        for (var shard : streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards()) {
-            String position = arn + "|" + shard.shardId();
-            String after = SETTLED.get(position);
-            String iterator = streams.getShardIterator(b -> {
-                b.streamArn(arn).shardId(shard.shardId());
-                if (after == null) {
-                    b.shardIteratorType(software.amazon.awssdk.services.dynamodb.model.ShardIteratorType.TRIM_HORIZON);
-                } else {
-                    b.shardIteratorType(software.amazon.awssdk.services.dynamodb.model.ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                            .sequenceNumber(after);
-                }
-            }).shardIterator();
-            while (iterator != null) {
-                String from = iterator;
-                var page = streams.getRecords(b -> b.shardIterator(from));
-                for (var r : page.records()) {
-                    history.record(r.dynamodb().hasOldImage() ? r.dynamodb().oldImage() : null,
-                            r.dynamodb().hasNewImage() ? r.dynamodb().newImage() : null);
-                    SETTLED.put(position, r.dynamodb().sequenceNumber());
-                }
-                iterator = page.records().isEmpty() ? null : page.nextShardIterator();
-            }
-        }
+        dev.payoutcallbacks.local.dynamodb.LocalStreams.drain(db, endpoint, table, r -> history.record(
+                r.dynamodb().hasOldImage() ? r.dynamodb().oldImage() : null,
+                r.dynamodb().hasNewImage() ? r.dynamodb().newImage() : null));
     }
 
     public static Map<String, AttributeValue> key(String pk, String sk) {
