@@ -107,7 +107,7 @@ public final class PayoutLedger {
         String pk = payoutKey(outcome.payoutReference());
         SdkBytes seenKey = seenKey(outcome.dedupKey());
         String historySk = historySortKey(outcome);
-        String attemptId = UUID.randomUUID().toString();
+        String attemptId = attemptId();
         double readUnits = 0;
         double writeUnits = 0;
         Map<String, AttributeValue> stored;
@@ -198,6 +198,13 @@ public final class PayoutLedger {
                 d.next().status(), d.anomaly())));
         item.put(PayoutItems.LAST_WRITE, s(attemptId));
         return item;
+    }
+
+    /** 96 random bits, 16 characters: stored on every write, so kept short (the state item's size is its cost). */
+    private static String attemptId() {
+        byte[] bits = new byte[12];
+        ThreadLocalRandom.current().nextBytes(bits);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 
     private static List<SdkBytes> seen(Map<String, AttributeValue> stored) {
