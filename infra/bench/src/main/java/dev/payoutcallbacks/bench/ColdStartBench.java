@@ -88,7 +88,6 @@ final class ColdStartBench {
         Map<String, String> env = lambdaEnvironment(p.logicalId, endpoint);
         env.putAll(events.secretsFor(p));
         env.put("TABLE_NAME", endpoint.local() ? local.freshTable(SamTemplate.find(), "PayoutsTable") : "PayoutsTable");
-        env.put("DEDUP_RETENTION_DAYS", "7");
         env.put("MAX_BODY_BYTES", "65536");
         return new Stack("ours: " + p.id + "-function-lambda.jar", p.jar(root), p.handler, p, env, List.of(), endpoint.label());
     }
