@@ -11,7 +11,7 @@ import java.util.Optional;
  * Decides what one stream record of the payouts table means downstream. Only a payout's STATE item
  * whose {@code version} went up is a change: version counts applied outcomes, so review flags,
  * registrations and reconciler polls (which bump only {@code revision}) publish nothing, and
- * HISTORY#/DEDUP#/batch-notice items are ignored.
+ * HISTORY#/quarantine/batch-notice items are ignored.
  */
 final class StateChanges {
     static final String STATE_SK = "STATE";

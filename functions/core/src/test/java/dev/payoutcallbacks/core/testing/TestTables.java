@@ -44,7 +44,7 @@ public final class TestTables {
         return scan(dynamo().client(), table);
     }
 
-    /** Items whose sort key starts with the prefix (STATE, HISTORY#, DEDUP#, ...). */
+    /** Items whose sort key starts with the prefix (STATE, HISTORY#, ...). */
     public static java.util.List<Map<String, AttributeValue>> items(String table, String skPrefix) {
         return scan(table).stream().filter(i -> i.get("sk").s().startsWith(skPrefix)).toList();
     }
