@@ -243,20 +243,21 @@ abstract class PayoutLedgerContract {
         for (PayoutOutcome r : refunds) {
             futures.add(pool.submit(() -> ledger.apply(r)));
         }
-        int contended = 0;
+        int retried = 0;
         for (Future<Applied> f : futures) {
             Applied a = f.get(60, TimeUnit.SECONDS);
             assertEquals(ApplyResult.APPLIED, a.result());
-            contended += a.attempts() - 1;
+            retried += a.attempts() > 1 ? 1 : 0;
         }
         pool.shutdown();
         PayoutState state = ledger.read("po-9").orElseThrow().state();
         assertEquals(PayoutStatus.REFUNDED, state.status());
         assertEquals(0, new java.math.BigDecimal("30").compareTo(state.refunded()));
         assertEquals(31, state.version());
-        // Refunds add to the refunded total in the write's own condition, with no version to race on; only
-        // the last one (refunded = paid, decided in Java) can meet a concurrent writer.
-        assertTrue(contended <= 8, "retries " + contended);
+        // Refunds add to the refunded total in the write's own condition, with no version to race on. Only a
+        // refund the one write refuses (the one that empties the refundable amount, and the one claiming a full
+        // refund while some is left) is decided in Java and can meet a concurrent writer: at most 2 retry.
+        assertTrue(retried <= 2, retried + " refunds retried");
     }
 
     /**
