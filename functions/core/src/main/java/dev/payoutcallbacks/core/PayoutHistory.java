@@ -44,6 +44,12 @@ public final class PayoutHistory {
         return PayoutItems.historyItem(newImage);
     }
 
+    /** As {@link #record(Map, Map)}, for a record as the DynamoDB Streams API returns it (local runs, tests). */
+    public boolean record(software.amazon.awssdk.services.dynamodb.model.Record change) {
+        var images = change.dynamodb();
+        return record(images.hasOldImage() ? images.oldImage() : null, images.hasNewImage() ? images.newImage() : null);
+    }
+
     /** Writes the history item of a change, if it records one. SDK exceptions propagate: the change is retried. */
     public boolean record(Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage) {
         Optional<Map<String, AttributeValue>> item = recordedBy(oldImage, newImage);

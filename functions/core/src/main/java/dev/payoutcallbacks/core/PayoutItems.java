@@ -207,10 +207,7 @@ final class PayoutItems {
 
     static BigDecimal decimal(Map<String, AttributeValue> item, String name) {
         AttributeValue v = item.get(name);
-        if (v == null) {
-            return BigDecimal.ZERO;
-        }
-        return new BigDecimal(v.n() != null ? v.n() : v.s());
+        return v == null ? BigDecimal.ZERO : new BigDecimal(v.n());
     }
 
     static long num(Map<String, AttributeValue> item, String name) {

@@ -157,9 +157,7 @@ final class HotPayoutBench {
     private void settleHistory(CallbackReceiver receiver) {
         String table = receiver.ledger().table();
         PayoutHistory history = new PayoutHistory(local.client(), table);
-        LocalStreams.drain(local.client(), local.endpoint(), table, r -> history.record(
-                r.dynamodb().hasOldImage() ? r.dynamodb().oldImage() : null,
-                r.dynamodb().hasNewImage() ? r.dynamodb().newImage() : null));
+        LocalStreams.drain(local.client(), local.endpoint(), table, history::record);
     }
 
     private Run fire(String scenario, CallbackReceiver receiver, DynamoCallLog log, IntFunction<Callback> callbackFor) {

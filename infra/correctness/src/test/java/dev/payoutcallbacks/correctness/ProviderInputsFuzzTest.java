@@ -154,7 +154,7 @@ class ProviderInputsFuzzTest {
                         + " (wrote " + DB.wroteAnything() + ")");
             }
         } else if (status / 100 == 2) {
-            boolean applied = APPLIED.contains(result) && (!DB.transactions.isEmpty() || !DB.puts.isEmpty());
+            boolean applied = APPLIED.contains(result) && (!DB.payoutWrites.isEmpty() || !DB.puts.isEmpty());
             boolean quarantined = json.has("quarantineId") && keptExactly(body);
             if (!applied && !quarantined) {
                 throw new AssertionError(route + ": 2xx that neither applied nor quarantined: " + answer.getBody());

@@ -60,9 +60,7 @@ public final class TestTables {
 
     public static void settleHistory(DynamoDbClient db, String endpoint, String table) {
         dev.payoutcallbacks.core.PayoutHistory history = new dev.payoutcallbacks.core.PayoutHistory(db, table);
-        dev.payoutcallbacks.local.dynamodb.LocalStreams.drain(db, endpoint, table, r -> history.record(
-                r.dynamodb().hasOldImage() ? r.dynamodb().oldImage() : null,
-                r.dynamodb().hasNewImage() ? r.dynamodb().newImage() : null));
+        dev.payoutcallbacks.local.dynamodb.LocalStreams.drain(db, endpoint, table, history::record);
     }
 
     public static Map<String, AttributeValue> key(String pk, String sk) {

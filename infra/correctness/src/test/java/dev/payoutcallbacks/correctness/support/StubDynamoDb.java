@@ -27,19 +27,19 @@ public final class StubDynamoDb implements DynamoDbClient {
     public static final int MAX_SORT_KEY_BYTES = 1024;
 
     /** What one receive wrote: payout writes (the ledger's UpdateItem/PutItem), quarantine raw bodies, batch notices. */
-    public final List<String> transactions = new ArrayList<>();
+    public final List<String> payoutWrites = new ArrayList<>();
     public final List<byte[]> quarantinedBodies = new ArrayList<>();
     public final List<String> puts = new ArrayList<>();
     public int keyRejections;
 
     public void reset() {
-        transactions.clear();
+        payoutWrites.clear();
         quarantinedBodies.clear();
         puts.clear();
     }
 
     public boolean wroteAnything() {
-        return !transactions.isEmpty() || !quarantinedBodies.isEmpty() || !puts.isEmpty();
+        return !payoutWrites.isEmpty() || !quarantinedBodies.isEmpty() || !puts.isEmpty();
     }
 
     @Override
@@ -51,7 +51,7 @@ public final class StubDynamoDb implements DynamoDbClient {
             return UpdateItemResponse.builder().build();
         }
         // The ledger's one-write apply: accepted on the empty table, the item after it returned (ALL_NEW).
-        transactions.add(request.updateExpression());
+        payoutWrites.add(request.updateExpression());
         Map<String, AttributeValue> after = new java.util.HashMap<>(request.key());
         after.put("version", AttributeValue.fromN("1"));
         return UpdateItemResponse.builder().attributes(after).build();
