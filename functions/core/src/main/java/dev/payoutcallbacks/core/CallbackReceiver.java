@@ -56,7 +56,9 @@ public final class CallbackReceiver {
         CallbackReceiver receiver = new CallbackReceiver(provider, ledger, new Quarantine(ledger.db(), ledger.table(), clock),
                 env.intOrDefault("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES), clock,
                 SharedSecrets.parse(env.get("INTERNAL_SECRETS")));
-        SnapStartPriming.register(ledger, receiver::primeTranslation);
+        // Receivers are granted GetItem, PutItem, UpdateItem and Query on the table.
+        SnapStartPriming.register(ledger, java.util.EnumSet.of(SnapStartPriming.Call.QUERY, SnapStartPriming.Call.UPDATE_ITEM),
+                receiver::primeTranslation);
         return receiver;
     }
 

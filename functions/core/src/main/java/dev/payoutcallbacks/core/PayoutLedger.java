@@ -3,6 +3,7 @@ package dev.payoutcallbacks.core;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -49,13 +50,33 @@ public final class PayoutLedger {
     private final int maxAttempts;
     private final Clock clock;
     private final StuckThresholds stuckAfter;
+    private final Supplier<String> attemptIds;
+
+    /**
+     * Attempt ids and back-off jitter must differ between execution environments restored from one SnapStart
+     * snapshot: a {@code ThreadLocalRandom} or {@code Random} seeded before the snapshot replays the same
+     * sequence in every restored copy. {@code SecureRandom} (NativePRNG on Linux, reading the kernel's pool
+     * on every call) is what AWS's SnapStart uniqueness guide names as restore-safe.
+     */
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     public PayoutLedger(DynamoDbClient db, String table, int maxAttempts, Clock clock, StuckThresholds stuckAfter) {
+        this(db, table, maxAttempts, clock, stuckAfter, PayoutLedger::randomAttemptId);
+    }
+
+    private PayoutLedger(DynamoDbClient db, String table, int maxAttempts, Clock clock, StuckThresholds stuckAfter,
+                         Supplier<String> attemptIds) {
         this.db = db;
         this.table = table;
         this.maxAttempts = maxAttempts;
         this.clock = clock;
         this.stuckAfter = stuckAfter;
+        this.attemptIds = attemptIds;
+    }
+
+    /** The same ledger with another source of attempt ids (tests: two writers that draw the same ids). */
+    PayoutLedger withAttemptIds(Supplier<String> ids) {
+        return new PayoutLedger(db, table, maxAttempts, clock, stuckAfter, ids);
     }
 
     public PayoutLedger(DynamoDbClient db, String table, int maxAttempts, Clock clock) {
@@ -107,7 +128,7 @@ public final class PayoutLedger {
         String pk = payoutKey(outcome.payoutReference());
         SdkBytes seenKey = seenKey(outcome.dedupKey());
         String historySk = historySortKey(outcome);
-        String attemptId = attemptId();
+        String attemptId = attemptIds.get();
         double readUnits = 0;
         double writeUnits = 0;
         Map<String, AttributeValue> stored;
@@ -130,7 +151,7 @@ public final class PayoutLedger {
             stored = read.hasItem() ? read.item() : Map.of();
         }
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            if (attemptId.equals(PayoutItems.str(stored, PayoutItems.LAST_WRITE))) {
+            if (isOwnLostWrite(stored, attemptId, historySk, seenKey)) {
                 // Our own write landed and its answer was lost; the SDK's retry then met its own effect.
                 Map<String, AttributeValue> last = stored.get(PayoutItems.LAST_OUTCOME).m();
                 return new Applied(ApplyResult.valueOf(PayoutItems.str(last, "result")), PayoutItems.state(stored),
@@ -160,12 +181,17 @@ public final class PayoutLedger {
                 + maxAttempts + " attempts");
     }
 
+    /** A strongly consistent GetItem of a state item that never exists (SnapStart priming): reads nothing. */
+    void primeGet(String neverAPayout) {
+        db.getItem(b -> b.tableName(table).key(key(payoutKey(neverAPayout), STATE_SK)).consistentRead(true));
+    }
+
     /**
      * Sends the one-write request of a sample outcome for a key that never exists, with a condition that
      * therefore fails: loads and warms the write path (SnapStart priming), writes nothing.
      */
     void primeWritePath(PayoutOutcome sample) {
-        String pk = payoutKey("__priming__never_a_payout__");
+        String pk = payoutKey(SnapStartPriming.NEVER_A_PAYOUT);
         OutcomeUpdate.request(table, pk, sample, historySortKey(sample), seenKey(sample.dedupKey()), "priming",
                 clock.instant(), stuckAfter).ifPresent(update -> {
                     try {
@@ -201,10 +227,26 @@ public final class PayoutLedger {
     }
 
     /** 96 random bits, 16 characters: stored on every write, so kept short (the state item's size is its cost). */
-    private static String attemptId() {
+    private static String randomAttemptId() {
         byte[] bits = new byte[12];
-        ThreadLocalRandom.current().nextBytes(bits);
+        RANDOM.nextBytes(bits);
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+    }
+
+    /**
+     * The stored item is the effect of this very attempt only when it carries our attempt id AND records this
+     * outcome (its history key, its dedup key in {@code seen}). The attempt id alone is not proof: should two
+     * writers ever draw the same id, taking the other's item for our lost answer would answer 200 for an
+     * outcome never recorded.
+     */
+    private static boolean isOwnLostWrite(Map<String, AttributeValue> stored, String attemptId, String historySk,
+                                          SdkBytes seenKey) {
+        if (!attemptId.equals(PayoutItems.str(stored, PayoutItems.LAST_WRITE))) {
+            return false;
+        }
+        AttributeValue last = stored.get(PayoutItems.LAST_OUTCOME);
+        return last != null && last.hasM() && historySk.equals(PayoutItems.str(last.m(), SK))
+                && seen(stored).contains(seenKey);
     }
 
     private static List<SdkBytes> seen(Map<String, AttributeValue> stored) {
@@ -297,7 +339,7 @@ public final class PayoutLedger {
     private static void backOff(int attempt) {
         long capMillis = Math.min(200, 5L << Math.min(attempt, 6));
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(1, capMillis + 1)); // full jitter
+            Thread.sleep(1 + Math.floorMod(RANDOM.nextLong(), capMillis)); // full jitter
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApplyContention("interrupted while backing off");

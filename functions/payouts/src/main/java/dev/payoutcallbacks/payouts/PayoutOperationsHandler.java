@@ -23,7 +23,9 @@ import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.Quarantine;
 import dev.payoutcallbacks.core.ReviewQueue;
 import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.SnapStartPriming;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -58,7 +60,9 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
         this.secrets = SharedSecrets.parse(env.require("INTERNAL_SECRETS"));
         this.ledger = PayoutLedger.fromEnvironment(env, Clock.systemUTC());
         this.review = new ReviewQueue(ledger);
-        dev.payoutcallbacks.core.SnapStartPriming.register(ledger, null);
+        // Granted Query, GetItem, PutItem and UpdateItem (a resolution is an apply).
+        SnapStartPriming.register(ledger, EnumSet.of(SnapStartPriming.Call.QUERY, SnapStartPriming.Call.GET_ITEM,
+                SnapStartPriming.Call.UPDATE_ITEM), null);
         this.quarantine = new Quarantine(DynamoClients.shared(env), ledger.table(), ledger.clock());
     }
 

@@ -10,6 +10,8 @@ import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.PayoutRecord;
 import dev.payoutcallbacks.core.PayoutViews;
 import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.SnapStartPriming;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -31,7 +33,8 @@ public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTP
         FunctionEnvironment env = new FunctionEnvironment(environment);
         this.secrets = SharedSecrets.parse(env.require("INTERNAL_SECRETS"));
         this.ledger = PayoutLedger.fromEnvironment(env, java.time.Clock.systemUTC());
-        dev.payoutcallbacks.core.SnapStartPriming.register(ledger, null);
+        // Granted Query only.
+        SnapStartPriming.register(ledger, EnumSet.of(SnapStartPriming.Call.QUERY), null);
     }
 
     @Override

@@ -7,7 +7,9 @@ import dev.payoutcallbacks.core.CallbackLog;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.ProviderStatusApi;
+import dev.payoutcallbacks.core.SnapStartPriming;
 import java.time.Clock;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +43,8 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
         Clock clock = Clock.systemUTC();
         PayoutLedger ledger = PayoutLedger.fromEnvironment(env, clock);
         this.reconciler = new Reconciler(ledger, statusApis(env), ReconcilerSettings.from(env), clock);
-        dev.payoutcallbacks.core.SnapStartPriming.register(ledger, null);
+        // Granted Query, GetItem, PutItem and UpdateItem on the table.
+        SnapStartPriming.register(ledger, EnumSet.of(SnapStartPriming.Call.QUERY, SnapStartPriming.Call.UPDATE_ITEM), null);
     }
 
     /** Every status API on the class path that this environment configures, by provider. */
