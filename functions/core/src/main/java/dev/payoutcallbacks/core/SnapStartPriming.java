@@ -67,7 +67,11 @@ public final class SnapStartPriming implements Resource {
         step("decide", () -> {
             PayoutOutcome sample = sample();
             PayoutDecision.decide(PayoutState.none("priming"), sample);
-            Json.object("{\"priming\":{\"amount\":\"1.00\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                Json.object("{\"priming\":{\"amount\":\"1.00\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (CallbackRejected unexpected) {
+                throw new IllegalStateException(unexpected);
+            }
         });
         if (calls.contains(Call.QUERY)) {
             step("dynamodb:Query", () -> ledger.read(NEVER_A_PAYOUT));
