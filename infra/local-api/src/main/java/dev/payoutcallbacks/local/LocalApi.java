@@ -1,6 +1,5 @@
 package dev.payoutcallbacks.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import dev.payoutcallbacks.local.dynamodb.TemplateTables;
@@ -13,11 +12,13 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The local run, without Docker.
+ * The local run, without Docker. Every function runs as Lambda runs it: its own JVM process, its deployment
+ * package alone, under AWS's Runtime Interface Client ({@link LambdaRuntime}).
  *
  * <pre>
  *   serve  [--port 3000] [--dynamodb-port 8000] [--data-dir DIR] [--env-vars infra/local-env.json]
- *   invoke &lt;FunctionLogicalId&gt; -e &lt;event.json&gt; [--data-dir DIR] [--env-vars ...]
+ *          [--snapstart] [--max-concurrency 4]
+ *   invoke &lt;FunctionLogicalId&gt; -e &lt;event.json&gt; [--data-dir DIR] [--env-vars ...] [--snapstart]
  * </pre>
  *
  * <p>{@code invoke} runs one function once against a fresh table (or {@code --data-dir}), e.g. a reconciler pass:
@@ -60,11 +61,14 @@ public final class LocalApi {
         int dynamoPort = Integer.parseInt(option(rest, "--dynamodb-port", "8000"));
         String dataDir = option(rest, "--data-dir", null);
         String template = option(rest, "--template", null);
+        boolean snapStart = rest.remove("--snapstart");
+        int maxConcurrency = Integer.parseInt(option(rest, "--max-concurrency", "4"));
+        LambdaRuntime.Options options = new LambdaRuntime.Options(snapStart, maxConcurrency, LambdaRuntime::printPrefixed);
         SamTemplate sam = template == null ? SamTemplate.find() : SamTemplate.load(Path.of(template));
         Path envVars = Path.of(option(rest, "--env-vars", sam.projectDir().resolve("infra/local-env.json").toString()));
         switch (command) {
             case "serve" -> {
-                serve(sam, envVars, port, dynamoPort, dataDir);
+                serve(sam, envVars, port, dynamoPort, dataDir, options);
                 return 0;
             }
             case "invoke" -> {
@@ -72,19 +76,22 @@ public final class LocalApi {
                 if (rest.size() != 1 || event == null) {
                     throw new IllegalArgumentException("usage: invoke <FunctionLogicalId> -e <event.json>");
                 }
-                return invoke(sam, envVars, rest.get(0), Path.of(event), dataDir);
+                return invoke(sam, envVars, rest.get(0), Path.of(event), dataDir, options);
             }
             default -> throw new IllegalArgumentException("unknown command " + command + " (serve | invoke)");
         }
     }
 
-    private static void serve(SamTemplate sam, Path envVars, int port, int dynamoPort, String dataDir) throws Exception {
+    private static void serve(SamTemplate sam, Path envVars, int port, int dynamoPort, String dataDir,
+                              LambdaRuntime.Options options) throws Exception {
         EmbeddedDynamoDb dynamo = startDynamo(sam, dynamoPort, dataDir);
-        LocalFunctions functions = LocalFunctions.fromTemplate(sam, envVars, Map.of(
-                "DYNAMODB_ENDPOINT", dynamo.endpoint(), "AWS_REGION", EmbeddedDynamoDb.REGION));
+        LambdaRuntime functions = new LambdaRuntime(sam, envVars, Map.of(
+                "DYNAMODB_ENDPOINT", dynamo.endpoint(), "AWS_REGION", EmbeddedDynamoDb.REGION), options);
         LocalHttpApi api = new LocalHttpApi(functions, "127.0.0.1", port);
-        System.out.println("payout-callbacks local API on http://127.0.0.1:" + api.port());
-        for (LocalFunction f : functions.all().values()) {
+        System.out.println("payout-callbacks local API on http://127.0.0.1:" + api.port()
+                + " (each function in its own JVM under AWS's Runtime Interface Client, started on its first request"
+                + (options.snapStart() ? "; SnapStart hooks run" : "") + ")");
+        for (LocalFunction f : functions.functions().values()) {
             for (LocalFunction.Route r : f.routes()) {
                 System.out.printf("  %-5s http://127.0.0.1:%d%s  -> %s%n", r.method(), api.port(), r.path(), f.logicalId());
             }
@@ -104,20 +111,34 @@ public final class LocalApi {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             poller.close();
             api.close();
+            functions.close();
             dynamo.close();
             stop.countDown();
         }));
         stop.await();
     }
 
-    private static int invoke(SamTemplate sam, Path envVars, String logicalId, Path eventFile, String dataDir)
-            throws IOException {
-        JsonNode event = LocalFunctions.EVENTS.readTree(Files.readAllBytes(eventFile));
-        try (EmbeddedDynamoDb dynamo = startDynamo(sam, 0, dataDir)) {
-            LocalFunctions functions = LocalFunctions.fromTemplate(sam, envVars, Map.of(
-                    "DYNAMODB_ENDPOINT", dynamo.endpoint(), "AWS_REGION", EmbeddedDynamoDb.REGION));
-            Object answer = functions.invoke(logicalId, event, functions.context(logicalId));
-            System.out.println(LocalFunctions.EVENTS.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+    /** As `sam local invoke`: one event, one invocation, the function's answer on stdout (its logs prefixed). */
+    private static int invoke(SamTemplate sam, Path envVars, String logicalId, Path eventFile, String dataDir,
+                              LambdaRuntime.Options options) throws IOException {
+        byte[] event = Files.readAllBytes(eventFile);
+        LocalFunctions.EVENTS.readTree(event); // a clear error for a file that is not JSON
+        try (EmbeddedDynamoDb dynamo = startDynamo(sam, 0, dataDir);
+             LambdaRuntime functions = new LambdaRuntime(sam, envVars, Map.of(
+                     "DYNAMODB_ENDPOINT", dynamo.endpoint(), "AWS_REGION", EmbeddedDynamoDb.REGION), options)) {
+            FunctionInvoker.Invocation answer = functions.invoke(logicalId, event);
+            String text = answer.payloadText();
+            try {
+                text = LocalFunctions.EVENTS.writerWithDefaultPrettyPrinter().writeValueAsString(
+                        LocalFunctions.EVENTS.readTree(answer.payload()));
+            } catch (IOException notJson) {
+                // print as it came
+            }
+            System.out.println(text);
+            if (!answer.succeeded()) {
+                System.err.println(logicalId + " failed: " + answer.kind() + (answer.errorType() == null ? "" : " " + answer.errorType()));
+                return 1;
+            }
         }
         return 0;
     }

@@ -3,15 +3,21 @@ package dev.payoutcallbacks.local;
 import java.util.List;
 import java.util.Map;
 
-/** One AWS::Serverless::Function of template.yaml as the local runtime hosts it. */
+/**
+ * One AWS::Serverless::Function of template.yaml as the local runtime hosts it: handler, environment (template,
+ * then infra/local-env.json for the names the template declares, then the local endpoints), routes, Timeout,
+ * MemorySize and CodeUri (the deployment package).
+ */
 public record LocalFunction(String logicalId, String handler, Map<String, String> environment, List<Route> routes,
-                            int timeoutSeconds) {
+                            int timeoutSeconds, int memoryMb, String codeUri) {
 
     /** SAM's default Timeout (3 s) when neither the function nor Globals sets one. */
     public static final int DEFAULT_TIMEOUT_SECONDS = 3;
+    /** SAM's default MemorySize. */
+    public static final int DEFAULT_MEMORY_MB = 128;
 
     public LocalFunction(String logicalId, String handler, Map<String, String> environment, List<Route> routes) {
-        this(logicalId, handler, environment, routes, DEFAULT_TIMEOUT_SECONDS);
+        this(logicalId, handler, environment, routes, DEFAULT_TIMEOUT_SECONDS, DEFAULT_MEMORY_MB, null);
     }
 
     /** An HttpApi event: method and path template such as /payouts/{reference}. */

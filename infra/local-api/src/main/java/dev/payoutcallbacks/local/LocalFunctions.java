@@ -7,25 +7,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The functions of template.yaml, hosted in this JVM: each one's handler (as named in the template),
- * its environment (template values, then the SAM-style env-vars file, then the local DynamoDB endpoint)
- * and its HttpApi routes. What `sam local invoke` does, without Docker.
+ * The functions of template.yaml hosted together in THIS JVM, on one class path: the correctness harness's fast
+ * path (model, fuzz and fault tests need thousands of invocations). It proves nothing about a deployment package;
+ * the local run and the sample-event tests use {@link LambdaRuntime}, which runs each package under AWS's
+ * Runtime Interface Client in its own process.
  */
-public final class LocalFunctions {
+public final class LocalFunctions implements FunctionInvoker, LocalHttpApi.EventLog {
     static final ObjectMapper EVENTS = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .addModule(StreamEventBinding.module())
@@ -44,60 +41,7 @@ public final class LocalFunctions {
      * @param extra       variables every function gets (the DynamoDB endpoint)
      */
     public static LocalFunctions fromTemplate(SamTemplate template, Path envVarsFile, Map<String, String> extra) {
-        JsonNode overrides = readOverrides(envVarsFile);
-        JsonNode globals = template.root().path("Globals").path("Function").path("Environment").path("Variables");
-        Map<String, LocalFunction> functions = new LinkedHashMap<>();
-        template.resources("AWS::Serverless::Function").forEach((logicalId, resource) -> {
-            JsonNode props = resource.path("Properties");
-            Map<String, String> env = new LinkedHashMap<>();
-            putAll(env, globals, template);
-            putAll(env, props.path("Environment").path("Variables"), template);
-            // As sam local: the file overrides only variables the template declares.
-            for (String name : List.copyOf(env.keySet())) {
-                JsonNode specific = overrides.path(logicalId).path(name);
-                JsonNode shared = overrides.path("Parameters").path(name);
-                if (!specific.isMissingNode()) {
-                    env.put(name, specific.asText());
-                } else if (!shared.isMissingNode()) {
-                    env.put(name, shared.asText());
-                }
-            }
-            env.putAll(extra);
-            List<LocalFunction.Route> routes = new ArrayList<>();
-            resource.path("Properties").path("Events").forEach(e -> {
-                if ("HttpApi".equals(e.path("Type").asText())) {
-                    routes.add(new LocalFunction.Route(e.path("Properties").path("Method").asText("ANY").toUpperCase(),
-                            e.path("Properties").path("Path").asText()));
-                }
-            });
-            int timeout = props.path("Timeout").asInt(template.root().path("Globals").path("Function").path("Timeout")
-                    .asInt(LocalFunction.DEFAULT_TIMEOUT_SECONDS));
-            functions.put(logicalId, new LocalFunction(logicalId, props.path("Handler").asText(), Map.copyOf(env),
-                    List.copyOf(routes), timeout));
-        });
-        return new LocalFunctions(functions);
-    }
-
-    private static JsonNode readOverrides(Path file) {
-        if (file == null || !Files.isRegularFile(file)) {
-            return EVENTS.createObjectNode();
-        }
-        try {
-            return EVENTS.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    /** Template values: a bare Ref to a parameter resolves to its default, to a resource to its logical id. */
-    private static void putAll(Map<String, String> env, JsonNode variables, SamTemplate template) {
-        Iterator<Map.Entry<String, JsonNode>> it = variables.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> v = it.next();
-            String value = v.getValue().asText();
-            String parameterDefault = template.parameterDefault(value);
-            env.put(v.getKey(), parameterDefault != null ? parameterDefault : value);
-        }
+        return new LocalFunctions(TemplateFunctions.read(template, envVarsFile, extra));
     }
 
     public Map<String, LocalFunction> all() {
@@ -141,13 +85,46 @@ public final class LocalFunctions {
         }
     }
 
-    private static Object instantiate(LocalFunction f) {
-        for (Map.Entry<String, String> v : f.environment().entrySet()) {
-            if (v.getValue().contains("{{resolve:")) {
-                throw new IllegalStateException(f.logicalId() + ": " + v.getKey()
-                        + " is a deploy-time secret reference; give it a local value in infra/local-env.json");
+    /** As {@link #invoke(String, JsonNode, Context)}, with the answer serialised as JSON (as a runtime would). */
+    @Override
+    public Invocation invoke(String logicalId, byte[] event) {
+        try {
+            Object answer = invoke(logicalId, EVENTS.readTree(event), context(logicalId));
+            return Invocation.success(EVENTS.writeValueAsBytes(answer));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("event is not JSON: " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            return Invocation.failed(Invocation.Kind.FUNCTION_ERROR, String.valueOf(e.getCause()),
+                    ("{\"errorMessage\":\"" + e.getMessage().replace("\"", "'") + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Override
+    public List<com.fasterxml.jackson.databind.node.ObjectNode> publishedEvents() {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> found = new ArrayList<>();
+        for (LocalFunction f : functions.values()) {
+            if (handlers.get(f.logicalId()) instanceof dev.payoutcallbacks.publisher.PayoutChangePublisher publisher
+                    && publisher.sink() instanceof dev.payoutcallbacks.publisher.StdoutSink sink) {
+                found.addAll(sink.recentEvents());
             }
         }
+        return found;
+    }
+
+    @Override
+    public long publishedCount() {
+        long count = 0;
+        for (LocalFunction f : functions.values()) {
+            if (handlers.get(f.logicalId()) instanceof dev.payoutcallbacks.publisher.PayoutChangePublisher publisher
+                    && publisher.sink() instanceof dev.payoutcallbacks.publisher.StdoutSink sink) {
+                count += sink.published();
+            }
+        }
+        return count;
+    }
+
+    private static Object instantiate(LocalFunction f) {
+        TemplateFunctions.requireLocalValues(f);
         try {
             Class<?> type = Class.forName(f.handlerClass());
             try {

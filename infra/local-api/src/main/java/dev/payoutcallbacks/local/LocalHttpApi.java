@@ -1,12 +1,10 @@
 package dev.payoutcallbacks.local;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.payoutcallbacks.publisher.PayoutChangePublisher;
-import dev.payoutcallbacks.publisher.StdoutSink;
+import dev.payoutcallbacks.local.FunctionInvoker.Invocation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +27,10 @@ import java.util.concurrent.Executors;
 
 /**
  * An HTTP API on loopback that plays API Gateway (HTTP API, payload format 2.0) for every HttpApi
- * route of template.yaml: request → APIGatewayV2HTTPEvent → the function's handler → response.
+ * route of template.yaml: request → the event JSON API Gateway sends → the function (through a
+ * {@link FunctionInvoker}: its own process under the Runtime Interface Client in the local run) → the
+ * response API Gateway makes of the function's answer. A function error or timeout is a 500, as API Gateway
+ * answers a failed Lambda integration.
  */
 public final class LocalHttpApi implements AutoCloseable {
     /** API Gateway's own payload limit. */
@@ -39,7 +40,16 @@ public final class LocalHttpApi implements AutoCloseable {
     /** Local-only: POST /_local/invoke/{FunctionLogicalId} with an event body invokes any function directly. */
     static final String INVOKE_ROUTE = "/_local/invoke/";
 
-    private final LocalFunctions functions;
+    /** What the local event bus received: PayoutStatusChanged events, oldest first, and how many in all. */
+    public interface EventLog {
+        List<ObjectNode> publishedEvents();
+
+        long publishedCount();
+    }
+
+    private final Map<String, LocalFunction> functions;
+    private final FunctionInvoker invoker;
+    private final EventLog events;
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<Bound> routes = new ArrayList<>();
@@ -47,9 +57,26 @@ public final class LocalHttpApi implements AutoCloseable {
     private record Bound(LocalFunction function, LocalFunction.Route route, String[] segments) {
     }
 
-    public LocalHttpApi(LocalFunctions functions, String host, int port) throws IOException {
+    public LocalHttpApi(LambdaRuntime runtime, String host, int port) throws IOException {
+        this(runtime.functions(), runtime, new EventLog() {
+            @Override
+            public List<ObjectNode> publishedEvents() {
+                return runtime.publishedEvents();
+            }
+
+            @Override
+            public long publishedCount() {
+                return runtime.publishedCount();
+            }
+        }, host, port);
+    }
+
+    public LocalHttpApi(Map<String, LocalFunction> functions, FunctionInvoker invoker, EventLog events, String host,
+                        int port) throws IOException {
         this.functions = functions;
-        functions.all().values().forEach(f -> f.routes().forEach(r ->
+        this.invoker = invoker;
+        this.events = events;
+        functions.values().forEach(f -> f.routes().forEach(r ->
                 routes.add(new Bound(f, r, r.path().substring(1).split("/", -1)))));
         this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
         this.executor = Executors.newFixedThreadPool(16);
@@ -93,28 +120,57 @@ public final class LocalHttpApi implements AutoCloseable {
                 return;
             }
             JsonNode event = event(exchange, match, path, pathParameters, body);
-            Object answer;
+            Invocation answer;
             try {
-                answer = functions.invoke(match.function().logicalId(), event, functions.context(match.function().logicalId()));
+                answer = invoker.invoke(match.function().logicalId(), LocalFunctions.EVENTS.writeValueAsBytes(event));
             } catch (RuntimeException e) {
-                // What API Gateway answers when the integration fails.
-                System.err.println(match.function().logicalId() + " failed: " + e);
+                System.err.println(match.function().logicalId() + " could not be invoked: " + e);
                 respond(exchange, 500, "{\"message\":\"Internal Server Error\"}");
                 return;
             }
-            APIGatewayV2HTTPResponse response = (APIGatewayV2HTTPResponse) answer;
-            if (response.getHeaders() != null) {
-                response.getHeaders().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            if (!answer.succeeded()) {
+                // What API Gateway answers when the Lambda integration fails (error, timeout, crash).
+                System.err.println(match.function().logicalId() + " failed: " + answer.describe());
+                respond(exchange, 500, "{\"message\":\"Internal Server Error\"}");
+                return;
             }
-            byte[] out = response.getBody() == null ? new byte[0]
-                    : response.getIsBase64Encoded() ? Base64.getDecoder().decode(response.getBody())
-                    : response.getBody().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(response.getStatusCode(), out.length == 0 ? -1 : out.length);
-            if (out.length > 0) {
+            HttpAnswer response = HttpAnswer.fromLambda(answer.payload());
+            response.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
+            if (response.body().length > 0) {
                 try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(out);
+                    os.write(response.body());
                 }
             }
+        }
+    }
+
+    /**
+     * What API Gateway (payload format 2.0) makes of a function's answer: an object with {@code statusCode} is a
+     * response (headers, body, isBase64Encoded); anything else is a 200 whose body is the answer as JSON.
+     */
+    public record HttpAnswer(int status, Map<String, String> headers, byte[] body) {
+        public static HttpAnswer fromLambda(byte[] payload) {
+            JsonNode answer;
+            try {
+                answer = LocalFunctions.EVENTS.readTree(payload);
+            } catch (IOException notJson) {
+                return new HttpAnswer(200, Map.of("content-type", "application/json"), payload);
+            }
+            if (answer == null || !answer.isObject() || !answer.has("statusCode")) {
+                return new HttpAnswer(200, Map.of("content-type", "application/json"), payload);
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            answer.path("headers").fields().forEachRemaining(h -> headers.put(h.getKey(), h.getValue().asText()));
+            JsonNode body = answer.path("body");
+            byte[] bytes = body.isMissingNode() || body.isNull() ? new byte[0]
+                    : answer.path("isBase64Encoded").asBoolean(false) ? Base64.getDecoder().decode(body.asText())
+                    : body.asText().getBytes(StandardCharsets.UTF_8);
+            return new HttpAnswer(answer.path("statusCode").asInt(500), headers, bytes);
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 
@@ -229,23 +285,13 @@ public final class LocalHttpApi implements AutoCloseable {
             }
         }
         ObjectNode answer = LocalFunctions.EVENTS.createObjectNode();
-        long published = 0;
         com.fasterxml.jackson.databind.node.ArrayNode list = answer.putArray("events");
-        for (LocalFunction f : functions.all().values()) {
-            if (!PayoutChangePublisher.class.getName().equals(f.handlerClass())) {
-                continue;
-            }
-            if (functions.handler(f.logicalId()) instanceof PayoutChangePublisher publisher
-                    && publisher.sink() instanceof StdoutSink sink) {
-                published += sink.published();
-                for (ObjectNode e : sink.recentEvents()) {
-                    if (reference == null || reference.equals(e.path("detail").path("reference").asText())) {
-                        list.add(e);
-                    }
-                }
+        for (ObjectNode e : events.publishedEvents()) {
+            if (reference == null || reference.equals(e.path("detail").path("reference").asText())) {
+                list.add(e);
             }
         }
-        answer.put("published", published);
+        answer.put("published", events.publishedCount());
         respond(exchange, 200, LocalFunctions.EVENTS.writeValueAsString(answer));
     }
 
@@ -255,7 +301,7 @@ public final class LocalHttpApi implements AutoCloseable {
      * as JSON. This is how a reconciler pass (a scheduled function, no HTTP route) is triggered on demand:
      * {@code curl -X POST --data @events/ReconcilerFunction/scheduled.json
      * http://127.0.0.1:3000/_local/invoke/ReconcilerFunction}. Loopback callers only; never in template.yaml.
-     * 404 unknown function, 400 unreadable event, 500 the handler threw.
+     * 404 unknown function, 400 unreadable event, 500 the function failed (its error as the runtime reported it).
      */
     private void invokeDirectly(HttpExchange exchange, String method, String rawLogicalId) throws IOException {
         if (!"POST".equals(method)) {
@@ -267,10 +313,10 @@ public final class LocalHttpApi implements AutoCloseable {
             return;
         }
         String logicalId = URLDecoder.decode(rawLogicalId, StandardCharsets.UTF_8);
-        if (!functions.all().containsKey(logicalId)) {
+        if (!functions.containsKey(logicalId)) {
             ObjectNode unknown = LocalFunctions.EVENTS.createObjectNode();
             unknown.put("message", "no function " + logicalId + " in template.yaml");
-            unknown.putPOJO("known", functions.all().keySet());
+            unknown.putPOJO("known", functions.keySet());
             respond(exchange, 404, LocalFunctions.EVENTS.writeValueAsString(unknown));
             return;
         }
@@ -289,22 +335,32 @@ public final class LocalHttpApi implements AutoCloseable {
             respond(exchange, 400, "{\"message\":\"the event is not JSON\"}");
             return;
         }
-        Object answer;
+        Invocation answer;
         try {
-            answer = functions.invoke(logicalId, event, functions.context(logicalId));
+            answer = invoker.invoke(logicalId, LocalFunctions.EVENTS.writeValueAsBytes(event));
         } catch (IllegalArgumentException unfit) {
             ObjectNode error = LocalFunctions.EVENTS.createObjectNode();
             error.put("message", unfit.getMessage());
             respond(exchange, 400, LocalFunctions.EVENTS.writeValueAsString(error));
             return;
         } catch (RuntimeException e) {
-            System.err.println(logicalId + " failed: " + e);
+            System.err.println(logicalId + " could not be invoked: " + e);
+            respond(exchange, 500, "{\"message\":\"" + logicalId + " could not be invoked\"}");
+            return;
+        }
+        if (!answer.succeeded()) {
+            System.err.println(logicalId + " failed: " + answer.describe());
             ObjectNode error = LocalFunctions.EVENTS.createObjectNode();
-            error.put("message", logicalId + " failed: " + e.getClass().getSimpleName());
+            error.put("message", logicalId + " failed: " + answer.kind() + (answer.errorType() == null ? "" : " " + answer.errorType()));
+            try {
+                error.set("error", LocalFunctions.EVENTS.readTree(answer.payload()));
+            } catch (IOException notJson) {
+                error.put("error", answer.payloadText());
+            }
             respond(exchange, 500, LocalFunctions.EVENTS.writeValueAsString(error));
             return;
         }
-        respond(exchange, 200, LocalFunctions.EVENTS.writeValueAsString(answer));
+        respond(exchange, 200, answer.payloadText());
     }
 
     private static void respond(HttpExchange exchange, int status, String json) throws IOException {

@@ -1,6 +1,5 @@
 package dev.payoutcallbacks.local;
 
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
@@ -37,7 +36,7 @@ final class LocalStreamPoller implements AutoCloseable {
     record Mapping(String functionId, String tableName, int batchSize, int maxRetries, String startingPosition) {
     }
 
-    private final LocalFunctions functions;
+    private final FunctionInvoker functions;
     private final DynamoDbClient dynamo;
     private final DynamoDbStreamsClient streams;
     private final List<Mapping> mappings;
@@ -52,12 +51,12 @@ final class LocalStreamPoller implements AutoCloseable {
         boolean closed;
     }
 
-    LocalStreamPoller(SamTemplate template, LocalFunctions functions, EmbeddedDynamoDb db) {
+    LocalStreamPoller(SamTemplate template, FunctionInvoker functions, EmbeddedDynamoDb db) {
         this(template, functions, db, Map.of());
     }
 
     /** @param tableNames a table's name by logical id, where it is not the logical id (tests' fresh tables) */
-    LocalStreamPoller(SamTemplate template, LocalFunctions functions, EmbeddedDynamoDb db, Map<String, String> tableNames) {
+    LocalStreamPoller(SamTemplate template, FunctionInvoker functions, EmbeddedDynamoDb db, Map<String, String> tableNames) {
         this.functions = functions;
         this.dynamo = db.client();
         this.streams = DynamoDbStreamsClient.builder()
@@ -213,27 +212,36 @@ final class LocalStreamPoller implements AutoCloseable {
     private String invoke(Mapping m, String arn, List<Record> records) {
         JsonNode event = LambdaStreamEvents.toLambdaJson(records, arn);
         String first = records.get(0).dynamodb().sequenceNumber();
+        FunctionInvoker.Invocation answer;
         try {
-            Object answer = functions.invoke(m.functionId(), event, functions.context(m.functionId()));
-            if (answer instanceof StreamsEventResponse r && r.getBatchItemFailures() != null
-                    && !r.getBatchItemFailures().isEmpty()) {
-                String id = r.getBatchItemFailures().get(0).getItemIdentifier();
-                for (StreamsEventResponse.BatchItemFailure f : r.getBatchItemFailures()) {
-                    // Lambda retries from the lowest sequence number reported.
-                    if (f.getItemIdentifier() == null) {
-                        return first;
-                    }
-                    if (new java.math.BigInteger(f.getItemIdentifier()).compareTo(new java.math.BigInteger(id)) < 0) {
-                        id = f.getItemIdentifier();
-                    }
-                }
-                return id;
-            }
-            return null;
-        } catch (RuntimeException e) {
-            System.err.println(m.functionId() + " failed on stream batch: " + e);
+            answer = functions.invoke(m.functionId(), LocalFunctions.EVENTS.writeValueAsBytes(event));
+        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            System.err.println(m.functionId() + " could not be invoked on a stream batch: " + e);
             return first;
         }
+        if (!answer.succeeded()) {
+            // A function error: Lambda retries the whole batch (bisecting when configured).
+            System.err.println(m.functionId() + " failed on stream batch: " + answer.describe());
+            return first;
+        }
+        JsonNode failures;
+        try {
+            failures = LocalFunctions.EVENTS.readTree(answer.payload()).path("batchItemFailures");
+        } catch (java.io.IOException unreadable) {
+            return first;
+        }
+        String lowest = null;
+        for (JsonNode f : failures) {
+            String id = f.path("itemIdentifier").asText(null);
+            if (id == null || id.isEmpty()) {
+                return first; // an unusable report fails the whole batch, as Lambda does
+            }
+            // Lambda retries from the lowest sequence number reported.
+            if (lowest == null || new java.math.BigInteger(id).compareTo(new java.math.BigInteger(lowest)) < 0) {
+                lowest = id;
+            }
+        }
+        return lowest;
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.payoutcallbacks.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
@@ -18,9 +17,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local change stream: callbacks applied through the hosted functions, the table's stream read
- * from DynamoDB Local by the poller, the publisher invoked with Lambda's event, and the published
- * events listed by GET /_local/events.
+ * The local change stream: callbacks applied through the Slate function's own process, the table's stream read
+ * from DynamoDB Local by the poller, the publisher's own process invoked with Lambda's DynamoDB stream event (bound
+ * by the Runtime Interface Client's serializers, which need joda-time in the publisher's package), and the events
+ * it wrote to its output listed by GET /_local/events.
  */
 class LocalChangeStreamTest {
     private static final SamTemplate TEMPLATE = SamTemplate.find();
@@ -29,23 +29,21 @@ class LocalChangeStreamTest {
     @Test
     void appliedChangesAppearOnceEachOnTheLocalEventsRoute() throws Exception {
         EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.shared();
-        String table = dynamo.freshTable(TEMPLATE, "PayoutsTable");
-        LocalFunctions functions = LocalFunctions.fromTemplate(TEMPLATE,
-                TEMPLATE.projectDir().resolve("infra/local-env.json"),
-                Map.of("TABLE_NAME", table, "DYNAMODB_ENDPOINT", dynamo.endpoint(), "AWS_REGION", EmbeddedDynamoDb.REGION));
         Path slate = TEMPLATE.projectDir().resolve("events/SlateCallbackFunction");
-        try (LocalHttpApi api = new LocalHttpApi(functions, "127.0.0.1", 0);
-             LocalStreamPoller poller = new LocalStreamPoller(TEMPLATE, functions, dynamo, Map.of("PayoutsTable", table))) {
+        try (TestRuntime local = new TestRuntime(false);
+             LocalHttpApi api = new LocalHttpApi(local.runtime, "127.0.0.1", 0);
+             LocalStreamPoller poller = new LocalStreamPoller(TEMPLATE, local.runtime, dynamo,
+                     Map.of("PayoutsTable", local.table))) {
             assertEquals(List.of("PayoutChangePublisherFunction"),
                     poller.mappings().stream().map(LocalStreamPoller.Mapping::functionId).toList());
             poller.start();
             // paid, its duplicate, a contradicting failure (flag only), submit_not_received, then paid.
             for (String file : List.of("01-paid.json", "02-paid-duplicate.json", "03-failed-after-paid-conflict.json",
                     "04-submit-not-received.json", "05-paid-after-submit-not-received.json")) {
-                JsonNode event = LocalFunctions.EVENTS.readTree(slate.resolve(file).toFile());
-                APIGatewayV2HTTPResponse answer = (APIGatewayV2HTTPResponse) functions.invoke("SlateCallbackFunction",
-                        event, functions.context("SlateCallbackFunction"));
-                assertEquals(200, answer.getStatusCode(), file + ": " + answer.getBody());
+                FunctionInvoker.Invocation invocation = local.runtime.invoke("SlateCallbackFunction",
+                        java.nio.file.Files.readAllBytes(slate.resolve(file)));
+                LocalHttpApi.HttpAnswer answer = LocalHttpApi.HttpAnswer.fromLambda(invocation.payload());
+                assertEquals(200, answer.status(), file + ": " + invocation.describe());
             }
 
             JsonNode events = null;

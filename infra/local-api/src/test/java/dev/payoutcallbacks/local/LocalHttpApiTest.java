@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,27 +23,26 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local run as a user meets it: an HTTP server on loopback serving the routes template.yaml
- * declares, and the README's curl examples giving the answers the README shows.
+ * The local run as a user meets it: an HTTP server on loopback serving the routes template.yaml declares, each
+ * function in its own process under AWS's Runtime Interface Client, and the README's curl examples giving the
+ * answers the README shows.
  */
 class LocalHttpApiTest {
-    private static final SamTemplate TEMPLATE = SamTemplate.find();
+    private static final SamTemplate TEMPLATE = TestRuntime.TEMPLATE;
+    private static TestRuntime local;
     private static LocalHttpApi api;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.shared();
-        String table = dynamo.freshTable(TEMPLATE, "PayoutsTable");
-        LocalFunctions functions = LocalFunctions.fromTemplate(TEMPLATE,
-                TEMPLATE.projectDir().resolve("infra/local-env.json"),
-                Map.of("TABLE_NAME", table, "DYNAMODB_ENDPOINT", dynamo.endpoint(), "AWS_REGION", EmbeddedDynamoDb.REGION));
-        api = new LocalHttpApi(functions, "127.0.0.1", 0);
+        local = new TestRuntime(false);
+        api = new LocalHttpApi(local.runtime, "127.0.0.1", 0);
     }
 
     @AfterAll
     static void stop() {
         api.close();
+        local.close();
     }
 
     @Test

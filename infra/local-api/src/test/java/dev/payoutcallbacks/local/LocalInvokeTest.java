@@ -3,10 +3,8 @@ package dev.payoutcallbacks.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,32 +12,32 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.joda.time.DateTimeZone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Triggering what has no HTTP route (a reconciler pass) in the local run, and binding its ScheduledEvent. */
+/**
+ * Triggering what has no HTTP route (a reconciler pass) in the local run — its own process under the Runtime
+ * Interface Client, which binds the ScheduledEvent with the runtime's serializers — and the event file itself.
+ */
 class LocalInvokeTest {
     private static final SamTemplate TEMPLATE = SamTemplate.find();
     private static final Path SCHEDULED = TEMPLATE.projectDir().resolve("events/ReconcilerFunction/scheduled.json");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static LocalFunctions functions;
+    private static TestRuntime local;
     private static LocalHttpApi api;
 
     @BeforeAll
     static void start() throws Exception {
-        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.shared();
-        String table = dynamo.freshTable(TEMPLATE, "PayoutsTable");
-        functions = LocalFunctions.fromTemplate(TEMPLATE, TEMPLATE.projectDir().resolve("infra/local-env.json"),
-                Map.of("TABLE_NAME", table, "DYNAMODB_ENDPOINT", dynamo.endpoint(), "AWS_REGION", EmbeddedDynamoDb.REGION));
-        api = new LocalHttpApi(functions, "127.0.0.1", 0);
+        local = new TestRuntime(false);
+        api = new LocalHttpApi(local.runtime, "127.0.0.1", 0);
     }
 
     @AfterAll
     static void stop() {
         api.close();
+        local.close();
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
@@ -60,9 +58,11 @@ class LocalInvokeTest {
     }
 
     @Test
-    void theReconcilerGetsItsTemplateTimeoutNotTenSeconds() {
-        Context context = functions.context("ReconcilerFunction");
-        assertTrue(context.getRemainingTimeInMillis() > 250_000, "Timeout: 300 in template.yaml");
+    void theReconcilerGetsItsTemplateTimeoutAndMemory() {
+        LocalFunction reconciler = local.runtime.function("ReconcilerFunction");
+        assertEquals(300, reconciler.timeoutSeconds(), "Timeout: 300 in template.yaml");
+        assertEquals(1024, reconciler.memoryMb(), "MemorySize from Globals");
+        assertEquals(512, local.runtime.function("PayoutChangePublisherFunction").memoryMb());
     }
 
     @Test

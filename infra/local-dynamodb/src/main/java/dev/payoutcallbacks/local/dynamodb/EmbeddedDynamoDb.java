@@ -19,6 +19,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * AWS's DynamoDB Local engine running inside this JVM, reached over HTTP on loopback exactly as the
  * Lambda functions reach DynamoDB. In memory by default; on disk when given a directory.
+ *
+ * <p>Listens on 127.0.0.1 only, and with {@code -sharedDb}: without it DynamoDB Local keeps one database per
+ * access key and region, so a client with other credentials (each function process has its own) sees no table.
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
     public static final String REGION = "us-east-1";
@@ -43,14 +46,15 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
      */
     public static EmbeddedDynamoDb start(int port, Path dataDir) {
         int chosen = port == 0 ? freePort() : port;
-        List<String> args = new ArrayList<>(List.of("-disableTelemetry", "-port", Integer.toString(chosen)));
+        List<String> args = new ArrayList<>(List.of("-disableTelemetry", "-sharedDb", "-port", Integer.toString(chosen)));
         if (dataDir == null) {
             args.add("-inMemory");
         } else {
-            args.addAll(List.of("-sharedDb", "-dbPath", dataDir.toAbsolutePath().toString()));
+            args.addAll(List.of("-dbPath", dataDir.toAbsolutePath().toString()));
         }
         try {
             DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+            bindToLoopback(server);
             server.start();
             return new EmbeddedDynamoDb(server, "http://127.0.0.1:" + chosen);
         } catch (Exception e) {
@@ -97,6 +101,21 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             // stopping is best effort; the JVM is about to end
+        }
+    }
+
+    /**
+     * DynamoDB Local has no host option: its Jetty connector would listen on every interface. Set the connector's
+     * host before start (the server is private to DynamoDBProxyServer, hence the reflective read).
+     */
+    private static void bindToLoopback(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+        field.setAccessible(true);
+        org.eclipse.jetty.server.Server jetty = (org.eclipse.jetty.server.Server) field.get(proxy);
+        for (org.eclipse.jetty.server.Connector connector : jetty.getConnectors()) {
+            if (connector instanceof org.eclipse.jetty.server.ServerConnector network) {
+                network.setHost("127.0.0.1");
+            }
         }
     }
 
