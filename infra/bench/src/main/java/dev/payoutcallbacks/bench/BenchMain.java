@@ -25,7 +25,8 @@ import java.util.Set;
  * </pre>
  * Sections: {@code cost} (DynamoDB units per callback), {@code cold} (fresh-JVM cold start and warm time vs
  * the baseline), {@code size} (deployment packages), {@code jmh} (warm CPU), {@code hot} (200 concurrent
- * callbacks on one payout); {@code all} runs them all. Options: {@code -repeats N} (default 7),
+ * callbacks on one payout), {@code ric} (cold start of every function's package under AWS's Runtime Interface
+ * Client, beside a floor function, and the HTTP client comparison; at most 5 repeats); {@code all} runs them all. Options: {@code -repeats N} (default 7),
  * {@code -warm W M} (warm-ups and measured callbacks per cold-start JVM, default 100 200),
  * {@code -jmh-forks N} (default 3), {@code -no-jmh-c1} (skip the JMH run with the template's C1-only flags).
  * Writes the report to infra/bench/target/bench-results.md and prints it.
@@ -50,7 +51,7 @@ public final class BenchMain {
                 }
                 case "-jmh-forks" -> jmhForks = Integer.parseInt(args[++i]);
                 case "-no-jmh-c1" -> jmhC1 = false;
-                case "all" -> sections.addAll(List.of("cost", "cold", "size", "jmh", "hot"));
+                case "all" -> sections.addAll(List.of("cost", "cold", "size", "jmh", "hot", "ric"));
                 default -> sections.add(args[i]);
             }
         }
@@ -102,6 +103,9 @@ public final class BenchMain {
                 packages.add(base);
                 analysed.put("baseline: pivot-baseline-lambda.jar", base);
                 PackageSizes.write(report, packages, analysed);
+            }
+            if (sections.contains("ric")) {
+                new RuntimeColdStartBench(local, root).run(report, Math.min(repeats, 5));
             }
             if (sections.contains("hot")) {
                 int hotRepeats = Math.min(repeats, 3); // a contended run takes minutes on DynamoDB Local

@@ -39,6 +39,9 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Where the pom puts the Runtime Interface Client and what it needs (resolved by Maven, never committed). */
     static final String RUNTIME_JARS = "infra/local-api/target/lambda-runtime";
+    /** Deployment packages extracted as task roots (build output; `mvn clean` removes them). */
+    static final String TASK_ROOTS = "infra/local-api/target/task-roots";
+    private static final String EXTRACTED = ".extracted";
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
     /** How the runtime runs. */
@@ -56,26 +59,25 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
         }
     }
 
-    private final SamTemplate template;
+    private final Path projectDir;
     private final Map<String, LocalFunction> functions;
     private final Options options;
     private final List<String> runtimeClasspath;
-    private final Path workDir;
     private final Map<String, Path> taskRoots = new ConcurrentHashMap<>();
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
     private final Deque<ObjectNode> publishedEvents = new ArrayDeque<>();
     private long publishedCount;
 
     public LambdaRuntime(SamTemplate template, Path envVarsFile, Map<String, String> extra, Options options) {
-        this.template = template;
-        this.functions = TemplateFunctions.read(template, envVarsFile, extra);
+        this(template.projectDir(), TemplateFunctions.read(template, envVarsFile, extra), options);
+    }
+
+    /** Functions given directly (a benchmark's floor function); CodeUri relative to {@code projectDir}. */
+    public LambdaRuntime(Path projectDir, Map<String, LocalFunction> functions, Options options) {
+        this.projectDir = projectDir;
+        this.functions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(functions)); // template order
         this.options = options;
-        this.runtimeClasspath = runtimeClasspath(template.projectDir());
-        try {
-            this.workDir = Files.createTempDirectory("payout-callbacks-lambda-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.runtimeClasspath = runtimeClasspath(projectDir);
     }
 
     public Map<String, LocalFunction> functions() {
@@ -220,7 +222,7 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
 
     private RuntimeApiSandbox startEnvironment(LocalFunction f) {
         TemplateFunctions.requireLocalValues(f);
-        Path taskRoot = taskRoots.computeIfAbsent(f.logicalId(), id -> extract(f));
+        Path taskRoot = taskRoots.computeIfAbsent(f.codeUri() == null ? f.logicalId() : f.codeUri(), id -> extract(f));
         try {
             RuntimeApiSandbox sandbox = new RuntimeApiSandbox(f, command(f), environment(f, taskRoot), taskRoot,
                     this::output);
@@ -268,7 +270,7 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
         env.put("AWS_SESSION_TOKEN", "local");
         env.put("_HANDLER", f.handler());
         env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-        env.put("LAMBDA_RUNTIME_DIR", template.projectDir().resolve(RUNTIME_JARS).toString());
+        env.put("LAMBDA_RUNTIME_DIR", projectDir.resolve(RUNTIME_JARS).toString());
         env.put("LANG", "en_US.UTF-8");
         env.put("TZ", ":UTC");
         env.put("PATH", "/usr/local/bin:/usr/bin/:/bin");
@@ -280,7 +282,7 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
         if (f.codeUri() == null) {
             throw new IllegalStateException(f.logicalId() + " has no CodeUri");
         }
-        Path pkg = template.projectDir().resolve(f.codeUri()).normalize();
+        Path pkg = projectDir.resolve(f.codeUri()).normalize();
         if (Files.isDirectory(pkg)) {
             return pkg;
         }
@@ -288,9 +290,32 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
             throw new IllegalStateException(f.logicalId() + ": deployment package " + f.codeUri()
                     + " is not built; run `mvn -q -B -DskipTests package` first");
         }
-        Path root = workDir.resolve(f.logicalId());
+        // Extracted once per package build (path, size, time), then reused by every environment and run: read-only,
+        // as /var/task is.
+        Path root;
+        try {
+            String key = Integer.toHexString((pkg.toAbsolutePath() + "|" + Files.size(pkg) + "|"
+                    + Files.getLastModifiedTime(pkg).toMillis()).hashCode());
+            root = projectDir.resolve(TASK_ROOTS).resolve(pkg.getFileName() + "-" + key);
+            if (Files.exists(root.resolve(EXTRACTED))) {
+                return root;
+            }
+            Path partial = Files.createTempDirectory(Files.createDirectories(root.getParent()), "extracting-");
+            unzip(pkg, partial);
+            Files.createFile(partial.resolve(EXTRACTED));
+            try {
+                Files.move(partial, root, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException alreadyThere) {
+                delete(partial); // another run extracted the same package first
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract " + pkg, e);
+        }
+        return root;
+    }
+
+    private static void unzip(Path pkg, Path root) throws IOException {
         try (InputStream in = Files.newInputStream(pkg); ZipInputStream zip = new ZipInputStream(in)) {
-            Files.createDirectories(root);
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 Path target = root.resolve(entry.getName()).normalize();
@@ -304,10 +329,15 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
                     Files.copy(zip, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot extract " + pkg, e);
         }
-        return root;
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> walk = Files.exists(dir) ? Files.walk(dir) : Stream.empty()) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // temporary files; best effort
+        }
     }
 
     private static List<String> runtimeClasspath(Path projectDir) {
@@ -329,10 +359,5 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
     public void close() {
         pools.values().forEach(Pool::close);
         pools.clear();
-        try (Stream<Path> walk = Files.exists(workDir) ? Files.walk(workDir) : Stream.empty()) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // temporary files; best effort
-        }
     }
 }

@@ -18,10 +18,16 @@ final class TestRuntime implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
 
     TestRuntime(boolean snapStart) {
+        this(snapStart, null);
+    }
+
+    /** @param dynamoEndpoint where the functions send their DynamoDB calls (a recorder in front of the engine) */
+    TestRuntime(boolean snapStart, String dynamoEndpoint) {
         EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.shared();
         this.table = dynamo.freshTable(TEMPLATE, "PayoutsTable");
         this.runtime = new LambdaRuntime(TEMPLATE, TEMPLATE.projectDir().resolve("infra/local-env.json"),
-                Map.of("TABLE_NAME", table, "DYNAMODB_ENDPOINT", dynamo.endpoint(), "AWS_REGION", EmbeddedDynamoDb.REGION),
+                Map.of("TABLE_NAME", table, "DYNAMODB_ENDPOINT", dynamoEndpoint == null ? dynamo.endpoint() : dynamoEndpoint,
+                        "AWS_REGION", EmbeddedDynamoDb.REGION),
                 LambdaRuntime.Options.defaults().withSnapStart(snapStart).withOutput((id, line) -> {
                     synchronized (lines) {
                         lines.add(id + " " + line);
