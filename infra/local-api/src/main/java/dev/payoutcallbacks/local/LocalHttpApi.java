@@ -33,6 +33,14 @@ import java.util.concurrent.Executors;
  * answers a failed Lambda integration.
  */
 public final class LocalHttpApi implements AutoCloseable {
+    static {
+        // The JDK's HTTP server reads this once per JVM, at its first server: without TCP_NODELAY, Nagle's
+        // algorithm and the peer's delayed ACK add ~40 ms to small keep-alive exchanges on loopback.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** API Gateway's own payload limit. */
     private static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
     /** Local-only read route: the events the local change stream published. */

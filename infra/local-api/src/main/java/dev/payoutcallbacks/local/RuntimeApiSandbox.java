@@ -35,6 +35,14 @@ import java.util.function.BiConsumer;
  * (answered once the CRaC {@code beforeCheckpoint} hooks ran: the "snapshot") and {@code POST .../restore/error}.
  */
 final class RuntimeApiSandbox implements AutoCloseable {
+    static {
+        // The JDK's HTTP server reads this once per JVM, at its first server: without TCP_NODELAY, Nagle's
+        // algorithm and the peer's delayed ACK add ~40 ms to small keep-alive exchanges on loopback.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final String BASE = "/2018-06-01/runtime/";
     /** Lambda's limit for the Init phase (then it retries init within the invocation's own timeout). */
     static final long INIT_LIMIT_MILLIS = 10_000;

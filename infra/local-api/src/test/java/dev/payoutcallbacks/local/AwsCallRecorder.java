@@ -27,6 +27,14 @@ import java.util.regex.Pattern;
  * or the index). What IAM would evaluate, observed rather than read from the code.
  */
 final class AwsCallRecorder implements AutoCloseable {
+    static {
+        // The JDK's HTTP server reads this once per JVM, at its first server: without TCP_NODELAY, Nagle's
+        // algorithm and the peer's delayed ACK add ~40 ms to small keep-alive exchanges on loopback.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
     private static final java.util.Set<String> HOP_BY_HOP = java.util.Set.of("host", "content-length", "connection",
             "expect", "upgrade", "transfer-encoding");

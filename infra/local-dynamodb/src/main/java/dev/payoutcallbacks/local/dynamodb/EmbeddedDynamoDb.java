@@ -27,6 +27,12 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     public static final String REGION = "us-east-1";
 
     private static EmbeddedDynamoDb shared;
+    /** DynamoDB Local's bundled SDK v1 warns through java.util.logging at its first call (JAXB); kept referenced. */
+    private static final java.util.logging.Logger SDK_V1_LOG = java.util.logging.Logger.getLogger("com.amazonaws");
+
+    static {
+        SDK_V1_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
 
     private final DynamoDBProxyServer server;
     private final String endpoint;
