@@ -135,6 +135,11 @@ final class RuntimeApiSandbox implements AutoCloseable {
         Pending pending = new Pending(UUID.randomUUID().toString(), event, System.currentTimeMillis() + timeoutMillis,
                 new CompletableFuture<>());
         inFlight.put(pending.requestId(), pending);
+        if (stopped) { // the process ended between its last answer and this invocation
+            inFlight.remove(pending.requestId());
+            return Invocation.failed(Invocation.Kind.RUNTIME_EXITED, "Runtime.ExitError",
+                    "{\"errorMessage\":\"Runtime exited\"}".getBytes(StandardCharsets.UTF_8));
+        }
         next.add(pending);
         try {
             return pending.answer().get(timeoutMillis + 250, TimeUnit.MILLISECONDS);
