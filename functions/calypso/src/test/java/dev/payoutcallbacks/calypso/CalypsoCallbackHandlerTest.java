@@ -41,7 +41,8 @@ class CalypsoCallbackHandlerTest {
     void freshTable() {
         table = TestTables.freshPayoutsTable();
         handler = new CalypsoCallbackHandler(TestTables.environment(table,
-                "CALYPSO_WEBHOOK_SECRETS", "retired-secret," + SECRET));
+                "CALYPSO_WEBHOOK_SECRETS", "retired-secret," + SECRET,
+                "CALYPSO_SUBSCRIPTION_KEYS", CalypsoWebhooks.PUBLIC_KEY));
         ledger = new PayoutLedger(TestTables.dynamo().client(), table);
     }
 

@@ -9,7 +9,9 @@ import dev.payoutcallbacks.core.HttpAnswers;
 import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.PayoutRecord;
 import dev.payoutcallbacks.core.PayoutViews;
-import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.InternalAuth;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.SecretsUnavailable;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -20,7 +22,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final PayoutLedger ledger;
-    private final SharedSecrets secrets;
+    private final RuntimeSecrets secrets;
+    private final InternalAuth callers;
 
     public PayoutQueryHandler() {
         this(System.getenv());
@@ -29,14 +32,24 @@ public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTP
     /** For runtimes that host several functions in one JVM (the local run, tests). */
     public PayoutQueryHandler(Map<String, String> environment) {
         FunctionEnvironment env = new FunctionEnvironment(environment);
-        this.secrets = SharedSecrets.parse(env.require("INTERNAL_SECRETS"));
+        this.secrets = RuntimeSecrets.fromEnvironment(env);
+        this.callers = InternalCaller.fromEnvironment(env, secrets);
         this.ledger = PayoutLedger.fromEnvironment(env, java.time.Clock.systemUTC());
         dev.payoutcallbacks.core.SnapStartPriming.register(ledger, null);
     }
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        if (!InternalCaller.authentic(event, secrets)) {
+        if (dev.payoutcallbacks.core.KeepAlive.is(event)) {
+            return dev.payoutcallbacks.core.KeepAlive.answer();
+        }
+        String caller;
+        try {
+            caller = InternalCaller.caller(event, callers, secrets);
+        } catch (SecretsUnavailable notNow) {
+            return HttpAnswers.error(503, "unavailable", "could not verify the caller; retry later");
+        }
+        if (caller == null) {
             return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
         }
         String reference = event.getPathParameters() == null ? null : event.getPathParameters().get("reference");
