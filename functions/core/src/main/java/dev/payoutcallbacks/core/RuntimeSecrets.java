@@ -243,6 +243,9 @@ public final class RuntimeSecrets implements Resource {
 
     /** pivotCallbackApiKeys → PIVOT_CALLBACK_API_KEYS; a key already in that form stays as it is. */
     static String settingName(String jsonKey) {
+        if (jsonKey.equals(jsonKey.toUpperCase(Locale.ROOT))) {
+            return jsonKey;
+        }
         StringBuilder out = new StringBuilder();
         for (char c : jsonKey.toCharArray()) {
             if (Character.isUpperCase(c) && out.length() > 0 && out.charAt(out.length() - 1) != '_') {
