@@ -131,6 +131,8 @@ def main():
         if res["Type"] == "AWS::IAM::Role":
             for policy in res["Properties"].get("Policies", []):
                 for st in policy["PolicyDocument"]["Statement"]:
+                    if "Fn::If" in st:  # a statement granted under a condition: check its granted branch
+                        st = st["Fn::If"][1]
                     actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
                     if any(a.startswith("secretsmanager:") for a in actions):
                         if st.get("Resource") != {"Ref": "PayoutSecrets"} or actions != ["secretsmanager:GetSecretValue"]:

@@ -202,7 +202,7 @@ public final class CallbackReceiver {
         try {
             SharedSecrets.trace();
             caller = operators.caller(call);
-            if (caller == null && operators.usesSharedSecret() && secrets != null && secrets.refreshAfterMismatch()) {
+            if (caller == null && SharedSecrets.consultedLiveSecrets() && secrets != null && secrets.refreshAfterMismatch()) {
                 caller = operators.caller(call);
             }
         } catch (SecretsUnavailable notNow) {
@@ -276,7 +276,7 @@ public final class CallbackReceiver {
         SharedSecrets.trace();
         try {
             boolean ok = provider.authentic(request);
-            if (!ok && secrets != null && secrets.refreshAfterMismatch()) {
+            if (!ok && secrets != null && SharedSecrets.consultedLiveSecrets() && secrets.refreshAfterMismatch()) {
                 SharedSecrets.trace();
                 ok = provider.authentic(request);
             }

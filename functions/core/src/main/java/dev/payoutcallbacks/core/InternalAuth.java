@@ -76,6 +76,11 @@ public final class InternalAuth {
         };
     }
 
+    /** True when the request's caller is authenticated (see {@link #caller(String, String)}). */
+    public boolean verify(CallbackRequest request) {
+        return caller(request) != null;
+    }
+
     public String caller(CallbackRequest request) {
         return caller(request.principal(), request.header(HEADER));
     }

@@ -52,6 +52,10 @@ public final class SharedSecrets {
         if (source == null) {
             return parsed.secrets;
         }
+        Trace trace = TRACE.get();
+        if (trace != null) {
+            trace.consultedLive = true; // set before the read: a read that fails still counts as consulted
+        }
         String raw = source.get();
         Parsed p = parsed;
         if (p == null || !java.util.Objects.equals(p.raw, raw)) {
@@ -82,8 +86,19 @@ public final class SharedSecrets {
         if (presented == null || presented.isEmpty()) {
             return false;
         }
-        int at = matchIndex(presented.getBytes(StandardCharsets.UTF_8), secrets);
-        record(this, at, secrets.size());
+        return matchesAny(presented.getBytes(StandardCharsets.UTF_8), secrets, this);
+    }
+
+    private static boolean matchesAny(byte[] presented, List<byte[]> candidates, SharedSecrets set) {
+        int at = -1;
+        for (int i = 0; i < candidates.size(); i++) {
+            boolean equal = MessageDigest.isEqual(presented, candidates.get(i));
+            at = equal && at < 0 ? i : at;
+        }
+        Trace t = TRACE.get();
+        if (t != null && set != null && at >= 0) {
+            t.matched.add((set.label == null ? "key" : set.label) + ":" + (at + 1) + "/" + candidates.size());
+        }
         return at >= 0;
     }
 
@@ -92,34 +107,22 @@ public final class SharedSecrets {
      * set last read on this thread (a MAC per secret, say), so a match is recorded against that set.
      */
     public static boolean matchesAny(byte[] presented, List<byte[]> candidates) {
-        int at = matchIndex(presented, candidates);
         Trace t = TRACE.get();
-        if (t != null && t.consulted != null) {
-            record(t.consulted, at, candidates.size());
-        }
-        return at >= 0;
-    }
-
-    private static int matchIndex(byte[] presented, List<byte[]> candidates) {
-        int at = -1;
-        for (int i = 0; i < candidates.size(); i++) {
-            boolean equal = MessageDigest.isEqual(presented, candidates.get(i));
-            at = equal && at < 0 ? i : at;
-        }
-        return at;
-    }
-
-    private static void record(SharedSecrets set, int at, int of) {
-        Trace t = TRACE.get();
-        if (t != null && at >= 0) {
-            String name = set.label == null ? "key" : set.label;
-            t.matched.add(name + ":" + (at + 1) + "/" + of);
-        }
+        return matchesAny(presented, candidates, t == null ? null : t.consulted);
     }
 
     /** Opens a trace on this thread: the matches of one callback's authentication. */
     public static void trace() {
         TRACE.set(new Trace());
+    }
+
+    /**
+     * True when the open trace's check consulted a live key set (read from the secret): only then can a failed
+     * check be a rotation the cache has not seen, worth re-reading the secret for.
+     */
+    public static boolean consultedLiveSecrets() {
+        Trace t = TRACE.get();
+        return t != null && t.consultedLive;
     }
 
     /** Closes the trace; the matched keys as {@code setting:position/count}, comma-separated, or null. */
@@ -132,6 +135,7 @@ public final class SharedSecrets {
     private static final class Trace {
         final List<String> matched = new ArrayList<>(2);
         SharedSecrets consulted;
+        boolean consultedLive;
     }
 
     private record Parsed(String raw, List<byte[]> secrets) {

@@ -118,6 +118,24 @@ class SecretRotationTest {
     }
 
     @Test
+    void underIamAnInternalRouteNeverReadsTheSecret() {
+        String table = TestTables.freshPayoutsTable();
+        Clock clock = Clock.systemUTC();
+        var db = TestTables.dynamo().client();
+        CallbackReceiver iam = new CallbackReceiver(new ProviderCallbacks() {
+            @Override public String provider() { return "rotating"; }
+            @Override public boolean authentic(CallbackRequest request) { return false; }
+            @Override public Translation translate(CallbackRequest request) { throw new AssertionError(); }
+        }, new PayoutLedger(db, table, 8, clock), new Quarantine(db, table, clock), 4096, clock,
+                new InternalAuth(InternalAuth.Mode.IAM, secrets.keys("INTERNAL_SECRETS", true)), secrets);
+        var replay = ApiRequests.post("/cb/replay", "{\"reason\":\"MALFORMED\"}", "X-Internal-Secret", "guess");
+        replay.setRouteKey("POST /cb/replay");
+        assertEquals(401, iam.receive(replay, null).getStatusCode());
+        assertEquals(401, iam.receive(ApiRequests.post("/cb", "{}"), null).getStatusCode());
+        assertEquals(0, reads.get(), "no GetSecretValue where no check uses a secret (and none is granted there)");
+    }
+
+    @Test
     void secretsThatCannotBeReadAre503SoTheSenderRetries() throws Exception {
         outage.set(new SecretsUnavailable("unreachable"));
         assertEquals(503, send("r1", "old-key"));

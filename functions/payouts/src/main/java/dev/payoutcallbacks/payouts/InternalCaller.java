@@ -18,11 +18,17 @@ final class InternalCaller {
 
     /** The authenticated caller (principal ARN, or {@code shared-secret}), or null. */
     static String caller(APIGatewayV2HTTPEvent event, InternalAuth auth, RuntimeSecrets secrets) {
-        String caller = auth.caller(event);
-        if (caller == null && auth.usesSharedSecret() && secrets.refreshAfterMismatch()) {
-            caller = auth.caller(event);
+        dev.payoutcallbacks.core.SharedSecrets.trace();
+        try {
+            String caller = auth.caller(event);
+            if (caller == null && dev.payoutcallbacks.core.SharedSecrets.consultedLiveSecrets()
+                    && secrets.refreshAfterMismatch()) {
+                caller = auth.caller(event);
+            }
+            return caller;
+        } finally {
+            dev.payoutcallbacks.core.SharedSecrets.matchedKeys(); // closes the trace
         }
-        return caller;
     }
 
     /** Wires a function's internal authentication from its environment. */

@@ -44,7 +44,7 @@ public final class SlateCallbacks implements ProviderCallbacks {
 
     @Override
     public boolean authentic(CallbackRequest request) {
-        return callers.caller(request) != null;
+        return callers.verify(request);
     }
 
     @Override
