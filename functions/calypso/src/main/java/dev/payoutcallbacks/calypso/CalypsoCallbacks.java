@@ -80,6 +80,12 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
 
     private final CalypsoSignature signature;
 
+    /** The {@code Key} header's value is checked against {@code subscriptionKeys} (CALYPSO_SUBSCRIPTION_KEYS). */
+    public CalypsoCallbacks(SharedSecrets webhookSecrets, SharedSecrets subscriptionKeys) {
+        this.signature = new CalypsoSignature(webhookSecrets, subscriptionKeys);
+    }
+
+    /** Signature only: {@code Key} must be present, its value is not checked (tests of translation). */
     public CalypsoCallbacks(SharedSecrets webhookSecrets) {
         this.signature = new CalypsoSignature(webhookSecrets);
     }

@@ -23,28 +23,38 @@ final class CalypsoSignature {
     private static final String ALGORITHM = "HmacSHA512";
     private static final int SIGNATURE_HEX_LENGTH = 128; // 64 bytes
 
-    private final List<byte[]> secrets;
+    private final SharedSecrets secrets;
+    private final SharedSecrets subscriptionKeys;
+
+    /** {@code subscriptionKeys} null: the {@code Key} header must be present, its value is not checked. */
+    CalypsoSignature(SharedSecrets secrets, SharedSecrets subscriptionKeys) {
+        this.secrets = secrets;
+        this.subscriptionKeys = subscriptionKeys;
+    }
 
     CalypsoSignature(SharedSecrets secrets) {
-        this.secrets = secrets.all();
+        this(secrets, null);
     }
 
     /**
-     * True when {@code Key} is present and {@code Sign} is the HMAC of the body as received under one of
-     * the accepted secrets (several during a rotation). Hex is decoded first, so case does not matter,
-     * and the bytes are compared in constant time against every secret's HMAC.
+     * True when {@code Key} is one of the configured subscription keys (constant time, several during a
+     * rotation) and {@code Sign} is the HMAC of the body as received under one of the accepted secrets.
+     * Hex is decoded first, so case does not matter, and the bytes are compared in constant time against
+     * every secret's HMAC. Both checks always run.
      */
     boolean verify(CallbackRequest request) {
         String key = request.header(KEY_HEADER);
+        boolean keyOk = subscriptionKeys == null ? key != null && !key.isBlank() : subscriptionKeys.matches(key);
         byte[] presented = decode(request.header(SIGN_HEADER));
-        if (key == null || key.isBlank() || presented == null) {
+        List<byte[]> all = secrets.all();
+        if (presented == null) {
             return false;
         }
-        List<byte[]> expected = new ArrayList<>(secrets.size());
-        for (byte[] secret : secrets) {
+        List<byte[]> expected = new ArrayList<>(all.size());
+        for (byte[] secret : all) {
             expected.add(hmac(secret, request.body()));
         }
-        return SharedSecrets.matchesAny(presented, expected);
+        return SharedSecrets.matchesAny(presented, expected) & keyOk;
     }
 
     private static byte[] decode(String hex) {

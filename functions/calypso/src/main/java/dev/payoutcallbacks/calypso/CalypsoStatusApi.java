@@ -53,12 +53,12 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
     private static final Pattern DIGITS = Pattern.compile("\\d{1,30}");
     private static final int MAX_REASON_LENGTH = 300;
 
-    /** Registered in META-INF/services; empty when CALYPSO_API_BASE_URL is not set. */
+    /** Registered in META-INF/services; empty (not polled) when CALYPSO_API_BASE_URL or a credential is not set. */
     public static final class Factory implements ProviderStatusApi.Factory {
         @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("CALYPSO_API_BASE_URL");
-            if (base == null) {
+            if (base == null || !env.hasAll("CALYPSO_ACCOUNT", "CALYPSO_API_KEY", "CALYPSO_API_SECRET")) {
                 return Optional.empty();
             }
             return Optional.of(new CalypsoStatusApi(base, env.require("CALYPSO_ACCOUNT"), env.require("CALYPSO_API_KEY"),

@@ -41,7 +41,8 @@ class CalypsoCallbackHandlerTest {
     void freshTable() {
         table = TestTables.freshPayoutsTable();
         handler = new CalypsoCallbackHandler(TestTables.environment(table,
-                "CALYPSO_WEBHOOK_SECRETS", "retired-secret," + SECRET));
+                "CALYPSO_WEBHOOK_SECRETS", "retired-secret," + SECRET,
+                "CALYPSO_SUBSCRIPTION_KEYS", CalypsoWebhooks.PUBLIC_KEY));
         ledger = new PayoutLedger(TestTables.dynamo().client(), table);
     }
 
@@ -80,6 +81,8 @@ class CalypsoCallbackHandlerTest {
                         "Key", CalypsoWebhooks.PUBLIC_KEY), null),
                 handler.handleRequest(ApiRequests.post(PATH, body, "Key", CalypsoWebhooks.PUBLIC_KEY), null),
                 handler.handleRequest(ApiRequests.post(PATH, body, "Sign", good), null),
+                // A good signature with a Key that is not one of CALYPSO_SUBSCRIPTION_KEYS (issue 12, item 7)
+                handler.handleRequest(ApiRequests.post(PATH, body, "Sign", good, "Key", "pk-not-ours"), null),
                 // Unknown events are not quarantined either when unsigned.
                 handler.handleRequest(ApiRequests.post(PATH, envelope("PAYOUT_EXPIRED", "{}"), "Sign", good,
                         "Key", CalypsoWebhooks.PUBLIC_KEY), null));

@@ -30,6 +30,19 @@ class CalypsoSignatureTest {
     }
 
     @Test
+    void theKeyHeaderMustBeAConfiguredSubscriptionKey() {
+        CalypsoSignature checked = new CalypsoSignature(SharedSecrets.parse(SECRET),
+                SharedSecrets.parse("pk-retired, " + PUBLIC_KEY));
+        String sign = sign(body, SECRET);
+        assertTrue(checked.verify(requestWith(body, headers(sign, PUBLIC_KEY))));
+        assertTrue(checked.verify(requestWith(body, headers(sign, "pk-retired"))), "rotation: either key");
+        assertFalse(checked.verify(requestWith(body, headers(sign, "pk-someone-else"))),
+                "a valid signature with another subscription's Key is refused");
+        assertFalse(checked.verify(requestWith(body, headers(sign, null))));
+        assertFalse(checked.verify(requestWith(body, headers(sign(body, "not-the-secret"), PUBLIC_KEY))));
+    }
+
+    @Test
     void acceptsTheHmacOfTheRawBody() {
         assertTrue(signature.verify(requestWith(body, headers(sign(body, SECRET), PUBLIC_KEY))));
     }

@@ -6,13 +6,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.payoutcallbacks.core.CallbackReceiver;
 import dev.payoutcallbacks.core.FunctionEnvironment;
+import dev.payoutcallbacks.core.RuntimeSecrets;
 import dev.payoutcallbacks.core.SharedSecrets;
 import java.util.Map;
 
 /**
- * POST /callbacks/commpix. Env: COMMPIX_ALLOWED_IPS (comma-separated IPs/CIDRs, IPv4 and IPv6),
- * COMMPIX_TOKENS (comma-separated), COMMPIX_HMAC_SECRETS (comma-separated; empty or "none": no signature
- * required — Secrets Manager cannot hold an empty value, so "none" is the deployed way to say so),
+ * POST /callbacks/commpix. Env: COMMPIX_ALLOWED_IPS (comma-separated IPs/CIDRs, IPv4 and IPv6). Secrets (see
+ * {@link RuntimeSecrets}): COMMPIX_TOKENS (comma-separated), COMMPIX_HMAC_SECRETS (comma-separated; absent, empty
+ * or "none": no signature required),
  * optional COMMPIX_TOKEN_HEADER (default X-Webhook-Token) and COMMPIX_SIGNATURE_HEADER (default X-Signature),
  * TABLE_NAME.
  */
@@ -26,12 +27,14 @@ public final class CommPixCallbackHandler implements RequestHandler<APIGatewayV2
     /** For runtimes that host several functions in one JVM (the local run, tests). */
     public CommPixCallbackHandler(Map<String, String> environment) {
         FunctionEnvironment env = new FunctionEnvironment(environment);
+        RuntimeSecrets secrets = RuntimeSecrets.fromEnvironment(env)
+                .refuseInEnvironment(env, "COMMPIX_TOKENS", "COMMPIX_HMAC_SECRETS", "INTERNAL_SECRETS");
         this.receiver = CallbackReceiver.create(new CommPixCallbacks(
                 CommPixSenderAllowList.parse(env.require("COMMPIX_ALLOWED_IPS")),
-                SharedSecrets.parse(env.require("COMMPIX_TOKENS")),
-                hmacSecrets(env.get("COMMPIX_HMAC_SECRETS")),
+                secrets.keys("COMMPIX_TOKENS", true),
+                secrets.keys("COMMPIX_HMAC_SECRETS", false),
                 env.getOrDefault("COMMPIX_TOKEN_HEADER", CommPixCallbacks.DEFAULT_TOKEN_HEADER),
-                env.getOrDefault("COMMPIX_SIGNATURE_HEADER", CommPixCallbacks.DEFAULT_SIGNATURE_HEADER)), env);
+                env.getOrDefault("COMMPIX_SIGNATURE_HEADER", CommPixCallbacks.DEFAULT_SIGNATURE_HEADER)), env, secrets);
     }
 
     @Override

@@ -14,12 +14,32 @@ public final class AwsClientSettings {
     private AwsClientSettings() {
     }
 
-    /** url-connection-client: the smallest and quickest to start (Netty and Apache are excluded). */
+    private static volatile SdkHttpClient shared;
+
+    /**
+     * The one HTTP client of the JVM, shared by every AWS client (DynamoDB, Secrets Manager, EventBridge):
+     * url-connection-client, the smallest and quickest to start (Netty and Apache are excluded). Clients given
+     * an HTTP client never close it, so sharing is safe.
+     */
     public static SdkHttpClient httpClient() {
-        return UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(2))
-                .socketTimeout(Duration.ofSeconds(5))
-                .build();
+        SdkHttpClient c = shared;
+        if (c == null) {
+            synchronized (AwsClientSettings.class) {
+                if (shared == null) {
+                    shared = UrlConnectionHttpClient.builder()
+                            .connectionTimeout(Duration.ofSeconds(2))
+                            .socketTimeout(Duration.ofSeconds(5))
+                            .build();
+                }
+                c = shared;
+            }
+        }
+        return c;
+    }
+
+    /** Same as {@link #httpClient()}: named for readers of the clients that share it. */
+    public static SdkHttpClient sharedHttpClient() {
+        return httpClient();
     }
 
     /**

@@ -12,7 +12,10 @@ import java.io.PrintStream;
  * <p>Metrics in namespace {@value #NAMESPACE}: {@code Callbacks} (count) and {@code Latency} (ms), by
  * (provider, result) and by result alone — results APPLIED, DUPLICATE, STALE, CONFLICT, RECORDED,
  * unauthenticated, quarantined, unavailable (our 5xx), too_large, malformed_encoding, replayed — and
- * {@code Anomalies} when a CONFLICT carries one (amount mismatch, refund beyond paid...).
+ * {@code Anomalies} when a CONFLICT carries one (amount mismatch, refund beyond paid...). An authenticated
+ * callback's line names the key it matched, {@code matchedKey} = {@code <secret key>:<position>/<count>} (e.g.
+ * {@code pivotCallbackApiKeys:2/2}; never the key itself), also a dimension of {@code Callbacks}, so an operator
+ * sees when the old key of a rotation is no longer used.
  */
 public final class CallbackLog {
     public static final String NAMESPACE = "PayoutCallbacks";
@@ -46,6 +49,10 @@ public final class CallbackLog {
             dimensions.addArray().add("provider").add("result");
             dimensions.addArray().add("result");
             dimensions.addArray(); // no dimension: the total, for rates
+            if (line.hasNonNull("matchedKey")) {
+                // Rotation: which configured key (setting:position/count, never the key) callbacks come with.
+                dimensions.addArray().add("provider").add("matchedKey");
+            }
             ArrayNode metrics = directive.putArray("Metrics");
             metrics.addObject().put("Name", "Callbacks").put("Unit", "Count");
             line.put("Callbacks", 1);

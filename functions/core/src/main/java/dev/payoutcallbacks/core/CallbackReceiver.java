@@ -32,16 +32,23 @@ public final class CallbackReceiver {
     private final Quarantine quarantine;
     private final int maxBodyBytes;
     private final Clock clock;
-    private final SharedSecrets operators;
+    private final InternalAuth operators;
+    private final RuntimeSecrets secrets;
 
     public CallbackReceiver(ProviderCallbacks provider, PayoutLedger ledger, Quarantine quarantine, int maxBodyBytes,
-                            Clock clock, SharedSecrets operators) {
+                            Clock clock, InternalAuth operators, RuntimeSecrets secrets) {
         this.provider = provider;
         this.ledger = ledger;
         this.quarantine = quarantine;
         this.maxBodyBytes = maxBodyBytes;
         this.clock = clock;
         this.operators = operators;
+        this.secrets = secrets;
+    }
+
+    public CallbackReceiver(ProviderCallbacks provider, PayoutLedger ledger, Quarantine quarantine, int maxBodyBytes,
+                            Clock clock, SharedSecrets operators) {
+        this(provider, ledger, quarantine, maxBodyBytes, clock, InternalAuth.sharedSecret(operators), null);
     }
 
     public CallbackReceiver(ProviderCallbacks provider, PayoutLedger ledger, Quarantine quarantine, int maxBodyBytes,
@@ -49,24 +56,41 @@ public final class CallbackReceiver {
         this(provider, ledger, quarantine, maxBodyBytes, clock, SharedSecrets.parse(null));
     }
 
-    /** Wires a receiver from the function's environment (see {@link PayoutLedger#fromEnvironment}) and MAX_BODY_BYTES. */
-    public static CallbackReceiver create(ProviderCallbacks provider, FunctionEnvironment env) {
+    /**
+     * Wires a receiver from the function's environment (see {@link PayoutLedger#fromEnvironment}), MAX_BODY_BYTES,
+     * INTERNAL_AUTH (the replay route) and the function's {@code secrets}, which the provider's key sets read from:
+     * a presented key matching none of them makes the secrets be read again once (rate-limited) before a 401.
+     */
+    public static CallbackReceiver create(ProviderCallbacks provider, FunctionEnvironment env, RuntimeSecrets secrets) {
         Clock clock = Clock.systemUTC();
         PayoutLedger ledger = PayoutLedger.fromEnvironment(env, clock);
         CallbackReceiver receiver = new CallbackReceiver(provider, ledger, new Quarantine(ledger.db(), ledger.table(), clock),
                 env.intOrDefault("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES), clock,
-                SharedSecrets.parse(env.get("INTERNAL_SECRETS")));
+                InternalAuth.fromEnvironment(env, secrets), secrets);
         // Receivers are granted GetItem, PutItem, UpdateItem and Query on the table.
         SnapStartPriming.register(ledger, java.util.EnumSet.of(SnapStartPriming.Call.QUERY, SnapStartPriming.Call.UPDATE_ITEM),
                 receiver::primeTranslation);
         return receiver;
     }
 
-    /** Runs the provider's authenticate and translate on an empty callback (rejected, never applied). */
+    public static CallbackReceiver create(ProviderCallbacks provider, FunctionEnvironment env) {
+        return create(provider, env, RuntimeSecrets.fromEnvironment(env));
+    }
+
+    /**
+     * Runs the provider's authenticate and translate on an empty callback (rejected, never applied). Secrets read
+     * as placeholders meanwhile: nothing is fetched before the snapshot, nothing secret is in it.
+     */
     void primeTranslation() {
         CallbackRequest sample = new CallbackRequest("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 java.util.Map.of(), null, null, "127.0.0.1", "priming", clock.instant());
-        provider.authentic(sample);
+        RuntimeSecrets.priming(() -> {
+            try {
+                provider.authentic(sample);
+            } catch (RuntimeException notConfigured) {
+                // priming only loads classes
+            }
+        });
         try {
             provider.translate(sample);
         } catch (CallbackRejected expected) {
@@ -79,6 +103,9 @@ public final class CallbackReceiver {
     }
 
     public APIGatewayV2HTTPResponse receive(APIGatewayV2HTTPEvent event, Context context) {
+        if (KeepAlive.is(event)) {
+            return KeepAlive.answer();
+        }
         long started = System.nanoTime();
         Instant receivedAt = clock.instant();
         String requestId = context != null ? context.getAwsRequestId() : null;
@@ -110,9 +137,15 @@ public final class CallbackReceiver {
             log.put("result", "too_large");
             return HttpAnswers.error(413, "payload_too_large", "body over " + maxBodyBytes + " bytes");
         }
-        if (!provider.authentic(request)) {
-            log.put("result", "unauthenticated");
-            return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
+        try {
+            if (!authentic(request, log)) {
+                log.put("result", "unauthenticated");
+                return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
+            }
+        } catch (SecretsUnavailable notNow) {
+            log.put("result", "unavailable");
+            log.put("error", "secrets");
+            return HttpAnswers.error(503, "unavailable", "could not verify the callback; retry later");
         }
         try {
             Translation translation;
@@ -167,7 +200,20 @@ public final class CallbackReceiver {
             log.put("result", "malformed_encoding");
             return HttpAnswers.error(400, "malformed", "body is not valid base64");
         }
-        if (operators.isEmpty() || !operators.matches(call.header("X-Internal-Secret"))) {
+        String caller;
+        try {
+            SharedSecrets.trace();
+            caller = operators.caller(call);
+            if (caller == null && SharedSecrets.consultedLiveSecrets() && secrets != null && secrets.refreshAfterMismatch()) {
+                caller = operators.caller(call);
+            }
+        } catch (SecretsUnavailable notNow) {
+            SharedSecrets.matchedKeys();
+            log.put("result", "unavailable");
+            return HttpAnswers.error(503, "unavailable", "could not verify the caller; retry later");
+        }
+        putMatchedKeys(log);
+        if (caller == null) {
             log.put("result", "unauthenticated");
             return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
         }
@@ -220,6 +266,32 @@ public final class CallbackReceiver {
         } catch (SdkException | ApplyContention storageTrouble) {
             log.put("result", "unavailable");
             return HttpAnswers.error(503, "unavailable", "could not replay; retry later");
+        }
+    }
+
+    /**
+     * The provider's check; when it fails, the secrets are read again once (rate-limited, in case the sender has
+     * switched to a key added since our last read) and the check repeated. The matched key's position goes in the
+     * log line.
+     */
+    private boolean authentic(CallbackRequest request, ObjectNode log) {
+        SharedSecrets.trace();
+        try {
+            boolean ok = provider.authentic(request);
+            if (!ok && secrets != null && SharedSecrets.consultedLiveSecrets() && secrets.refreshAfterMismatch()) {
+                SharedSecrets.trace();
+                ok = provider.authentic(request);
+            }
+            return ok;
+        } finally {
+            putMatchedKeys(log);
+        }
+    }
+
+    private static void putMatchedKeys(ObjectNode log) {
+        String matched = SharedSecrets.matchedKeys();
+        if (matched != null) {
+            log.put("matchedKey", matched);
         }
     }
 

@@ -17,9 +17,18 @@ public final class CallbackRequest {
     private final String sourceIp;
     private final String requestId;
     private final Instant receivedAt;
+    private final String principal;
 
     public CallbackRequest(byte[] body, Map<String, String> headers, Map<String, String> pathParameters,
                            Map<String, String> queryParameters, String sourceIp, String requestId, Instant receivedAt) {
+        this(body, headers, pathParameters, queryParameters, sourceIp, requestId, receivedAt, null);
+    }
+
+    /** {@code principal}: the caller API Gateway authenticated with SigV4 (AWS_IAM routes), or null. */
+    public CallbackRequest(byte[] body, Map<String, String> headers, Map<String, String> pathParameters,
+                           Map<String, String> queryParameters, String sourceIp, String requestId, Instant receivedAt,
+                           String principal) {
+        this.principal = principal;
         this.body = body == null ? new byte[0] : body;
         this.headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         if (headers != null) {
@@ -46,7 +55,12 @@ public final class CallbackRequest {
         String sourceIp = ctx != null && ctx.getHttp() != null ? ctx.getHttp().getSourceIp() : null;
         String requestId = ctx != null ? ctx.getRequestId() : null;
         return new CallbackRequest(body, event.getHeaders(), event.getPathParameters(), event.getQueryStringParameters(),
-                sourceIp, requestId, receivedAt);
+                sourceIp, requestId, receivedAt, InternalAuth.iamPrincipal(event));
+    }
+
+    /** The IAM principal (ARN) API Gateway authenticated for this request, or null (not an AWS_IAM route). */
+    public String principal() {
+        return principal;
     }
 
     public byte[] body() {

@@ -18,6 +18,23 @@ public record FunctionEnvironment(Map<String, String> values) {
         return v == null || v.isBlank() ? null : v;
     }
 
+    /** True when every one of {@code names} has a non-blank value. */
+    public boolean hasAll(String... names) {
+        for (String name : names) {
+            if (get(name) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** This environment with {@code more} laid over it (e.g. secret values read at run time). */
+    public FunctionEnvironment with(Map<String, String> more) {
+        Map<String, String> merged = new java.util.HashMap<>(values);
+        merged.putAll(more);
+        return new FunctionEnvironment(merged);
+    }
+
     public String require(String name) {
         String v = get(name);
         if (v == null) {

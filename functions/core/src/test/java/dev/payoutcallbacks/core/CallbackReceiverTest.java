@@ -285,7 +285,10 @@ class CallbackReceiverTest {
         JsonNode emf = Json.MAPPER.readTree(lines[0]);
         JsonNode directive = emf.path("_aws").path("CloudWatchMetrics").get(0);
         assertEquals(CallbackLog.NAMESPACE, directive.path("Namespace").asText());
-        assertEquals("[[\"provider\",\"result\"],[\"result\"],[]]", directive.path("Dimensions").toString());
+        assertEquals("[[\"provider\",\"result\"],[\"result\"],[],[\"provider\",\"matchedKey\"]]",
+                directive.path("Dimensions").toString());
+        assertFalse(Json.MAPPER.readTree(lines[1]).has("matchedKey"), "nothing matched: no key named");
+        assertEquals("key:2/2", emf.path("matchedKey").asText(), "the second of the two configured keys, never the key");
         assertEquals(1, emf.path("Callbacks").asInt(), "embedded metric value for the CloudWatch agent-less EMF path");
         assertEquals("testprovider", emf.path("provider").asText());
         String all = String.join("\n", lines);

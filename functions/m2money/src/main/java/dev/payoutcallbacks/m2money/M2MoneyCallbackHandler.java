@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.payoutcallbacks.core.CallbackReceiver;
 import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.RuntimeSecrets;
 import java.util.Map;
 
 /**
@@ -23,11 +23,13 @@ public final class M2MoneyCallbackHandler implements RequestHandler<APIGatewayV2
     /** For runtimes that host several functions in one JVM (the local run, tests). */
     public M2MoneyCallbackHandler(Map<String, String> environment) {
         FunctionEnvironment env = new FunctionEnvironment(environment);
+        RuntimeSecrets secrets = RuntimeSecrets.fromEnvironment(env)
+                .refuseInEnvironment(env, "M2MONEY_WEBHOOK_SECRETS", "INTERNAL_SECRETS");
         this.receiver = CallbackReceiver.create(
-                new M2MoneyCallbacks(SharedSecrets.parse(env.require("M2MONEY_WEBHOOK_SECRETS")),
+                new M2MoneyCallbacks(secrets.keys("M2MONEY_WEBHOOK_SECRETS", true),
                         env.intOrDefault("M2MONEY_UNTRANSLATABLE_HTTP_STATUS",
                                 M2MoneyCallbacks.DEFAULT_UNTRANSLATABLE_HTTP_STATUS)),
-                env);
+                env, secrets);
     }
 
     @Override

@@ -80,12 +80,12 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
     /** Codes that can carry an answer about the order; any other code is about the call (or unknown). */
     static final Set<String> KNOWN_ANSWER_CODES = Set.of(CODE_SUCCESS, CODE_FAILURE, CODE_PENDING, CODE_REVERSED);
 
-    /** Registered in META-INF/services; empty when M2MONEY_API_BASE_URL is not set. */
+    /** Registered in META-INF/services; empty (not polled) when M2MONEY_API_BASE_URL or a credential is not set. */
     public static final class Factory implements ProviderStatusApi.Factory {
         @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("M2MONEY_API_BASE_URL");
-            if (base == null) {
+            if (base == null || !env.hasAll("M2MONEY_API_USER", "M2MONEY_API_PASSWORD", "M2MONEY_API_SIGNATURE_SECRET")) {
                 return Optional.empty();
             }
             return Optional.of(new M2MoneyStatusApi(base, env.require("M2MONEY_API_USER"),

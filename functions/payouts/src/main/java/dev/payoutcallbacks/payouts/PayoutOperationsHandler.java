@@ -22,7 +22,9 @@ import dev.payoutcallbacks.core.PayoutRecord;
 import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.Quarantine;
 import dev.payoutcallbacks.core.ReviewQueue;
-import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.InternalAuth;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.SecretsUnavailable;
 import dev.payoutcallbacks.core.SnapStartPriming;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -45,7 +47,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final Set<PayoutStatus> RESOLUTIONS = Set.of(PayoutStatus.FAILED, PayoutStatus.PAID, PayoutStatus.CANCELLED);
 
-    private final SharedSecrets secrets;
+    private final RuntimeSecrets secrets;
+    private final InternalAuth callers;
     private final PayoutLedger ledger;
     private final ReviewQueue review;
     private final Quarantine quarantine;
@@ -57,7 +60,8 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
     /** For runtimes that host several functions in one JVM (the local run, tests). */
     public PayoutOperationsHandler(Map<String, String> environment) {
         FunctionEnvironment env = new FunctionEnvironment(environment);
-        this.secrets = SharedSecrets.parse(env.require("INTERNAL_SECRETS"));
+        this.secrets = RuntimeSecrets.fromEnvironment(env);
+        this.callers = InternalCaller.fromEnvironment(env, secrets);
         this.ledger = PayoutLedger.fromEnvironment(env, Clock.systemUTC());
         this.review = new ReviewQueue(ledger);
         // Granted Query, GetItem, PutItem and UpdateItem (a resolution is an apply).
@@ -68,7 +72,16 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        if (!InternalCaller.authentic(event, secrets)) {
+        if (dev.payoutcallbacks.core.KeepAlive.is(event)) {
+            return dev.payoutcallbacks.core.KeepAlive.answer();
+        }
+        String caller;
+        try {
+            caller = InternalCaller.caller(event, callers, secrets);
+        } catch (SecretsUnavailable notNow) {
+            return HttpAnswers.error(503, "unavailable", "could not verify the caller; retry later");
+        }
+        if (caller == null) {
             return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
         }
         String route = event.getRouteKey() == null ? "" : event.getRouteKey();
@@ -76,7 +89,7 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
         try {
             return switch (route) {
                 case "GET /review" -> listReview();
-                case "POST /payouts/{reference}/resolve" -> resolve(path.get("reference"), event, context);
+                case "POST /payouts/{reference}/resolve" -> resolve(path.get("reference"), event, caller);
                 case "GET /quarantine/{provider}" -> listQuarantine(path.get("provider"),
                         event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get("reason"));
                 default -> HttpAnswers.error(404, "not_found", "no route " + route);
@@ -103,7 +116,12 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
         return HttpAnswers.json(200, body);
     }
 
-    private APIGatewayV2HTTPResponse resolve(String reference, APIGatewayV2HTTPEvent event, Context context) {
+    /**
+     * The operator recorded is the authenticated caller: the IAM principal's ARN where internal routes are under
+     * AWS_IAM (a body "operator" is then ignored). Only with the shared secret alone (the local run) is the body's
+     * "operator" taken as given, since the secret does not tell one person from another.
+     */
+    private APIGatewayV2HTTPResponse resolve(String reference, APIGatewayV2HTTPEvent event, String caller) {
         String statusText;
         String reason;
         String operator;
@@ -112,7 +130,7 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
             ObjectNode body = Json.object(CallbackRequest.from(event, ledger.clock().instant()).body());
             statusText = Json.text(body, "status");
             reason = Json.text(body, "reason");
-            operator = Json.text(body, "operator");
+            operator = callers.mode() == InternalAuth.Mode.SHARED_SECRET ? Json.text(body, "operator") : caller;
             resolutionId = Json.text(body, "resolution_id");
         } catch (CallbackRejected e) {
             return HttpAnswers.error(400, "malformed", e.getMessage());
@@ -123,7 +141,8 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
         }
         if (reason == null || reason.isBlank() || operator == null || operator.isBlank()
                 || resolutionId == null || resolutionId.isBlank()) {
-            return HttpAnswers.error(400, "malformed", "reason, operator and resolution_id are required");
+            return HttpAnswers.error(400, "malformed", callers.mode() == InternalAuth.Mode.SHARED_SECRET
+                    ? "reason, operator and resolution_id are required" : "reason and resolution_id are required");
         }
         Optional<PayoutRecord> record = ledger.read(reference);
         if (record.isEmpty()) {

@@ -9,7 +9,9 @@ import dev.payoutcallbacks.core.HttpAnswers;
 import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.PayoutRecord;
 import dev.payoutcallbacks.core.PayoutViews;
-import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.InternalAuth;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.SecretsUnavailable;
 import dev.payoutcallbacks.core.SnapStartPriming;
 import java.util.EnumSet;
 import java.util.Map;
@@ -22,7 +24,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final PayoutLedger ledger;
-    private final SharedSecrets secrets;
+    private final RuntimeSecrets secrets;
+    private final InternalAuth callers;
 
     public PayoutQueryHandler() {
         this(System.getenv());
@@ -31,7 +34,8 @@ public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTP
     /** For runtimes that host several functions in one JVM (the local run, tests). */
     public PayoutQueryHandler(Map<String, String> environment) {
         FunctionEnvironment env = new FunctionEnvironment(environment);
-        this.secrets = SharedSecrets.parse(env.require("INTERNAL_SECRETS"));
+        this.secrets = RuntimeSecrets.fromEnvironment(env);
+        this.callers = InternalCaller.fromEnvironment(env, secrets);
         this.ledger = PayoutLedger.fromEnvironment(env, java.time.Clock.systemUTC());
         // Granted Query only.
         SnapStartPriming.register(ledger, EnumSet.of(SnapStartPriming.Call.QUERY), null);
@@ -39,7 +43,16 @@ public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTP
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        if (!InternalCaller.authentic(event, secrets)) {
+        if (dev.payoutcallbacks.core.KeepAlive.is(event)) {
+            return dev.payoutcallbacks.core.KeepAlive.answer();
+        }
+        String caller;
+        try {
+            caller = InternalCaller.caller(event, callers, secrets);
+        } catch (SecretsUnavailable notNow) {
+            return HttpAnswers.error(503, "unavailable", "could not verify the caller; retry later");
+        }
+        if (caller == null) {
             return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
         }
         String reference = event.getPathParameters() == null ? null : event.getPathParameters().get("reference");

@@ -15,7 +15,9 @@ import dev.payoutcallbacks.core.Money;
 import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.PayoutRegistrations;
 import dev.payoutcallbacks.core.Registration;
-import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.InternalAuth;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.SecretsUnavailable;
 import dev.payoutcallbacks.core.SnapStartPriming;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,7 +35,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * first registration; 400 malformed; 401 without the internal secret; 503 when DynamoDB fails.
  */
 public final class PayoutRegistrationHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    private final SharedSecrets secrets;
+    private final RuntimeSecrets secrets;
+    private final InternalAuth callers;
     private final PayoutRegistrations registrations;
 
     public PayoutRegistrationHandler() {
@@ -43,7 +46,8 @@ public final class PayoutRegistrationHandler implements RequestHandler<APIGatewa
     /** For runtimes that host several functions in one JVM (the local run, tests). */
     public PayoutRegistrationHandler(Map<String, String> environment) {
         FunctionEnvironment env = new FunctionEnvironment(environment);
-        this.secrets = SharedSecrets.parse(env.require("INTERNAL_SECRETS"));
+        this.secrets = RuntimeSecrets.fromEnvironment(env);
+        this.callers = InternalCaller.fromEnvironment(env, secrets);
         PayoutLedger ledger = PayoutLedger.fromEnvironment(env, Clock.systemUTC());
         this.registrations = new PayoutRegistrations(ledger);
         // Granted GetItem and PutItem only: warmed with a GetItem of a key that never exists.
@@ -52,7 +56,16 @@ public final class PayoutRegistrationHandler implements RequestHandler<APIGatewa
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        if (!InternalCaller.authentic(event, secrets)) {
+        if (dev.payoutcallbacks.core.KeepAlive.is(event)) {
+            return dev.payoutcallbacks.core.KeepAlive.answer();
+        }
+        String caller;
+        try {
+            caller = InternalCaller.caller(event, callers, secrets);
+        } catch (SecretsUnavailable notNow) {
+            return HttpAnswers.error(503, "unavailable", "could not verify the caller; retry later");
+        }
+        if (caller == null) {
             return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
         }
         Registration registration;

@@ -87,6 +87,35 @@ class PayoutOperationsTest {
     }
 
     @Test
+    void underIamTheOperatorRecordedIsTheAuthenticatedPrincipalNotTheBody() throws Exception {
+        String role = "arn:aws:sts::123456789012:assumed-role/payout-operators/alice";
+        PayoutOperationsHandler iamOps = new PayoutOperationsHandler(TestTables.environment(table,
+                "INTERNAL_AUTH", "iam", "SECRETS_ARN", "environment"));
+        deliver("conflicted-iam", PayoutStatus.PAID);
+        deliver("conflicted-iam", PayoutStatus.FAILED);
+        String body = "{\"status\":\"paid\",\"reason\":\"statement shows the credit\",\"operator\":\"mallory\",\"resolution_id\":\"res-iam\"}";
+        APIGatewayV2HTTPEvent unsigned = ApiRequests.event("POST", "/payouts/conflicted-iam/resolve", body, "10.0.0.1",
+                Map.of("reference", "conflicted-iam"), "X-Internal-Secret", "ops");
+        unsigned.setRouteKey("POST /payouts/{reference}/resolve");
+        assertEquals(401, iamOps.handleRequest(unsigned, null).getStatusCode(),
+                "no principal: refused, and the shared secret is no substitute under IAM");
+        APIGatewayV2HTTPEvent signed = ApiRequests.signedBy(role, ApiRequests.event("POST",
+                "/payouts/conflicted-iam/resolve", body.replace(",\"operator\":\"mallory\"", ""), "10.0.0.1",
+                Map.of("reference", "conflicted-iam")));
+        signed.setRouteKey("POST /payouts/{reference}/resolve");
+        APIGatewayV2HTTPResponse r = iamOps.handleRequest(signed, null);
+        assertEquals(200, r.getStatusCode(), r.getBody());
+        APIGatewayV2HTTPEvent claimed = ApiRequests.signedBy(role, ApiRequests.event("POST",
+                "/payouts/conflicted-iam/resolve", body, "10.0.0.1", Map.of("reference", "conflicted-iam")));
+        claimed.setRouteKey("POST /payouts/{reference}/resolve");
+        assertEquals("DUPLICATE", json(iamOps.handleRequest(claimed, null)).path("result").asText());
+        TestTables.settleHistory(table);
+        PayoutRecord record = ledger.read("conflicted-iam").orElseThrow();
+        assertEquals("resolved by " + role + ": statement shows the credit", record.history().get(2).stage());
+        assertFalse(record.history().stream().anyMatch(h -> h.stage() != null && h.stage().contains("mallory")));
+    }
+
+    @Test
     void stuckOpenPayoutCanBeForcedToFailedButASettledOneCannot() throws Exception {
         deliver("stuck", PayoutStatus.PENDING);
         deliver("settled", PayoutStatus.PAID);

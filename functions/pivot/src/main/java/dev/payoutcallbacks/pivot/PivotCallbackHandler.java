@@ -6,10 +6,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.payoutcallbacks.core.CallbackReceiver;
 import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.RuntimeSecrets;
 import java.util.Map;
 
-/** POST /callbacks/pivot. Env: PIVOT_CALLBACK_API_KEYS (comma-separated), TABLE_NAME. */
+/** POST /callbacks/pivot. Secret (see {@link RuntimeSecrets}): PIVOT_CALLBACK_API_KEYS (comma-separated). Env: TABLE_NAME. */
 public final class PivotCallbackHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private final CallbackReceiver receiver;
 
@@ -20,8 +20,10 @@ public final class PivotCallbackHandler implements RequestHandler<APIGatewayV2HT
     /** For runtimes that host several functions in one JVM (the local run, tests). */
     public PivotCallbackHandler(Map<String, String> environment) {
         FunctionEnvironment env = new FunctionEnvironment(environment);
-        this.receiver = CallbackReceiver.create(
-                new PivotCallbacks(SharedSecrets.parse(env.require("PIVOT_CALLBACK_API_KEYS"))), env);
+        RuntimeSecrets secrets = RuntimeSecrets.fromEnvironment(env)
+                .refuseInEnvironment(env, "PIVOT_CALLBACK_API_KEYS", "INTERNAL_SECRETS");
+        this.receiver = CallbackReceiver.create(new PivotCallbacks(secrets.keys("PIVOT_CALLBACK_API_KEYS", true)), env,
+                secrets);
     }
 
     @Override

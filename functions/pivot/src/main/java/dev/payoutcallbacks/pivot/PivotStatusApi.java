@@ -56,12 +56,12 @@ public final class PivotStatusApi implements ProviderStatusApi {
     private static final long DEFAULT_EXPIRES_IN_SECONDS = 900;
     private static final Duration REFRESH_BEFORE_EXPIRY = Duration.ofSeconds(60);
 
-    /** Registered in META-INF/services; empty when PIVOT_API_BASE_URL is not set. */
+    /** Registered in META-INF/services; empty (not polled) when PIVOT_API_BASE_URL or a credential is not set. */
     public static final class Factory implements ProviderStatusApi.Factory {
         @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("PIVOT_API_BASE_URL");
-            if (base == null) {
+            if (base == null || !env.hasAll("PIVOT_MERCHANT_ID", "PIVOT_MERCHANT_SECRET")) {
                 return Optional.empty();
             }
             return Optional.of(new PivotStatusApi(base, env.require("PIVOT_MERCHANT_ID"),

@@ -37,14 +37,21 @@ public record PassSummary(List<String> providers, List<String> withoutStatusApi,
      * Counts published as metrics, namespace {@value #NAMESPACE}, no dimension, named Reconciler + the count
      * (ReconcilerDue, ReconcilerGaveUp — what template.yaml's StuckPayoutsAlarm watches — ...).
      */
-    static final List<String> METRICS = List.of("due", "polled", "applied", "notFound", "submitNotReceived",
-            "unavailable", "gaveUp", "errors");
+    static final List<String> METRICS = List.of("due", "polled", "applied", "conflicts", "notFound",
+            "submitNotReceived", "unavailable", "gaveUp", "errors");
+
+    /** A pass that did not run because another one holds the lease ({@link PassLease}). */
+    static PassSummary notRun(List<String> providers) {
+        return new PassSummary(providers, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false);
+    }
 
     public ObjectNode logLine(long durationMillis) {
         ObjectNode line = Json.newObject();
         line.put("component", "reconciler");
         providers.forEach(line.putArray("providers")::add);
         withoutStatusApi.forEach(line.putArray("withoutStatusApi")::add);
+        // Said plainly for an operator: these providers were not asked (no status API, or no credentials).
+        withoutStatusApi.forEach(line.putArray("notPolled")::add);
         line.put("due", due);
         line.put("polled", polled);
         line.put("applied", applied);

@@ -7,6 +7,7 @@ import dev.payoutcallbacks.core.CallbackLog;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.ProviderStatusApi;
+import dev.payoutcallbacks.core.RuntimeSecrets;
 import dev.payoutcallbacks.core.SnapStartPriming;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -23,15 +24,24 @@ import java.util.function.LongSupplier;
  *
  * <p>Env: TABLE_NAME, STUCK_AFTER_MINUTES (and the ledger's other variables, see
  * {@link PayoutLedger#fromEnvironment}); the settings of {@link ReconcilerSettings}; each provider's status API
- * variables (PIVOT_*, CALYPSO_*, M2MONEY_*; see those classes). Status APIs are found with
- * {@link ServiceLoader} ({@link ProviderStatusApi.Factory} in each provider module) and built once per
- * container, with their HTTP clients and Pivot's cached token.
+ * base URLs (PIVOT_API_BASE_URL, ...); each provider's credentials from the function's secret ({@link
+ * RuntimeSecrets}: PIVOT_MERCHANT_ID, ...). Status APIs are found with {@link ServiceLoader}
+ * ({@link ProviderStatusApi.Factory} in each provider module) and built on the first pass, again only when the
+ * credentials change. A provider without credentials is not polled: the pass reports it
+ * ({@code notPolled}) and its stuck payouts go to the review queue. One pass at a time: {@link PassLease}.
  */
 public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, PassSummary> {
     /** Used when there is no Context (a direct call): a budget well inside the function's timeout. */
     static final long NO_CONTEXT_BUDGET_MILLIS = 60_000;
 
-    private final Reconciler reconciler;
+    private final FunctionEnvironment env;
+    private final PayoutLedger ledger;
+    private final ReconcilerSettings settings;
+    private final RuntimeSecrets secrets;
+    private final PassLease lease;
+    private final Clock clock;
+    private Map<String, String> credentialsInUse;
+    private Reconciler reconciler;
 
     public ReconcilerHandler() {
         this(System.getenv());
@@ -39,13 +49,20 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
 
     /** For runtimes that host several functions in one JVM (the local run, tests). */
     public ReconcilerHandler(Map<String, String> environment) {
-        FunctionEnvironment env = new FunctionEnvironment(environment);
-        Clock clock = Clock.systemUTC();
-        PayoutLedger ledger = PayoutLedger.fromEnvironment(env, clock);
-        this.reconciler = new Reconciler(ledger, statusApis(env), ReconcilerSettings.from(env), clock);
+        this.env = new FunctionEnvironment(environment);
+        this.clock = Clock.systemUTC();
+        this.ledger = PayoutLedger.fromEnvironment(env, clock);
+        this.settings = ReconcilerSettings.from(env);
+        this.secrets = RuntimeSecrets.fromEnvironment(env).refuseInEnvironment(env, CREDENTIALS);
+        this.lease = new PassLease(dev.payoutcallbacks.core.DynamoClients.shared(env), ledger.table(), clock);
         // Granted Query, GetItem, PutItem and UpdateItem on the table.
         SnapStartPriming.register(ledger, EnumSet.of(SnapStartPriming.Call.QUERY, SnapStartPriming.Call.UPDATE_ITEM), null);
     }
+
+    /** The status API credentials, read from the function's secret at run time (never its environment in AWS). */
+    static final String[] CREDENTIALS = {"PIVOT_MERCHANT_ID", "PIVOT_MERCHANT_SECRET", "CALYPSO_ACCOUNT",
+            "CALYPSO_API_KEY", "CALYPSO_API_SECRET", "M2MONEY_API_USER", "M2MONEY_API_PASSWORD",
+            "M2MONEY_API_SIGNATURE_SECRET"};
 
     /** Every status API on the class path that this environment configures, by provider. */
     static Map<String, ProviderStatusApi> statusApis(FunctionEnvironment env) {
@@ -60,6 +77,20 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
         return apis;
     }
 
+    /**
+     * The reconciler for the current credentials: built on the first pass (after a SnapStart restore, so no
+     * credential is in the snapshot) and again whenever the secret's values change (a rotation, a provider
+     * configured later), so polling follows the secret without a deploy.
+     */
+    private synchronized Reconciler reconciler() {
+        Map<String, String> credentials = secrets.all();
+        if (reconciler == null || !credentials.equals(credentialsInUse)) {
+            reconciler = new Reconciler(ledger, statusApis(env.with(credentials)), settings, clock);
+            credentialsInUse = credentials;
+        }
+        return reconciler;
+    }
+
     @Override
     public PassSummary handleRequest(ScheduledEvent event, Context context) {
         long started = System.nanoTime();
@@ -67,8 +98,21 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
         LongSupplier remaining = context != null
                 ? () -> context.getRemainingTimeInMillis()
                 : () -> fallbackDeadline - System.currentTimeMillis();
-        PassSummary summary = reconciler.pass(remaining);
-        CallbackLog.emit(summary.logLine((System.nanoTime() - started) / 1_000_000));
-        return summary;
+        String holder = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId()
+                : "pass-" + java.util.UUID.randomUUID();
+        // The lease outlives this invocation by a little at most: its expiry is the time this invocation has.
+        if (!lease.acquire(holder, java.time.Duration.ofMillis(Math.max(remaining.getAsLong(), 1_000)))) {
+            PassSummary skipped = PassSummary.notRun(settings.providers());
+            CallbackLog.emit(skipped.logLine((System.nanoTime() - started) / 1_000_000)
+                    .put("notRun", "another pass holds the lease"));
+            return skipped;
+        }
+        try {
+            PassSummary summary = reconciler().pass(remaining);
+            CallbackLog.emit(summary.logLine((System.nanoTime() - started) / 1_000_000));
+            return summary;
+        } finally {
+            lease.release(holder);
+        }
     }
 }

@@ -147,6 +147,50 @@ class ReconcilerHandlerTest {
     }
 
     @Test
+    void aProviderWithoutCredentialsIsReportedNotPolledAndItsStuckPayoutsGoToReview() throws Exception {
+        Map<String, String> env = environment();
+        env.remove("M2MONEY_API_PASSWORD"); // base URL set, credentials incomplete
+        PayoutLedger ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        new PayoutRegistrations(ledger).register(new Registration("nocred-m2", "m2money", Money.parse("500.00", "INR"),
+                null, null, Instant.now().minusSeconds(7200)));
+        PassSummary summary = new ReconcilerHandler(env).handleRequest(scheduledEvent(), context(280_000));
+        assertEquals(List.of("m2money"), summary.withoutStatusApi());
+        assertEquals(0, stubs.server.requests("/m2money").size(),
+                "nothing is sent with half a set of credentials");
+        var state = ledger.read("nocred-m2").orElseThrow().state();
+        assertTrue(state.flaggedForReview(), "never a silently missing provider");
+        assertTrue(state.reviewReason().contains("no status API for m2money"), state.reviewReason());
+        JsonNode line = Json.MAPPER.readTree(logged.toString(StandardCharsets.UTF_8).trim().split("\n")[0]);
+        assertEquals("[\"m2money\"]", line.path("notPolled").toString());
+    }
+
+    @Test
+    void onePassAtATimeByALeaseNotByReservedConcurrency() throws Exception {
+        PassLease lease = new PassLease(TestTables.dynamo().client(), table, java.time.Clock.systemUTC());
+        assertTrue(lease.acquire("another-pass", java.time.Duration.ofMinutes(5)));
+        PassSummary skipped = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
+        assertFalse(skipped.complete());
+        assertEquals(0, skipped.due());
+        assertTrue(logged.toString(StandardCharsets.UTF_8).contains("\"notRun\":\"another pass holds the lease\""));
+        lease.release("another-pass");
+        PassSummary ran = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
+        assertTrue(ran.complete(), "the lease was given back");
+        assertTrue(lease.acquire("next-pass", java.time.Duration.ofMinutes(5)), "and the handler gave its own back");
+    }
+
+    @Test
+    void aLeaseWhoseHolderDiedExpires() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-21T08:00:00Z"));
+        PassLease lease = new PassLease(TestTables.dynamo().client(), table, clock);
+        assertTrue(lease.acquire("crashed-pass", java.time.Duration.ofSeconds(300)));
+        assertFalse(lease.acquire("second", java.time.Duration.ofSeconds(300)));
+        clock.advance(java.time.Duration.ofSeconds(301));
+        assertTrue(lease.acquire("second", java.time.Duration.ofSeconds(300)), "a dead holder blocks one timeout at most");
+        lease.release("crashed-pass"); // late: must not free the new holder's lease
+        assertFalse(lease.acquire("third", java.time.Duration.ofSeconds(300)));
+    }
+
+    @Test
     void withLessTimeLeftThanTheSafetyMarginNothingIsStarted() {
         PayoutRegistrations registrations = new PayoutRegistrations(new PayoutLedger(TestTables.dynamo().client(), table));
         registrations.register(new Registration("late-pv", "pivot", Money.parse("1", "IDR"), null, null,

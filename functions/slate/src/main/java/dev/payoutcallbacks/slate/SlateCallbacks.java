@@ -11,6 +11,7 @@ import dev.payoutcallbacks.core.PayoutOutcome;
 import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.PersonalData;
 import dev.payoutcallbacks.core.ProviderCallbacks;
+import dev.payoutcallbacks.core.InternalAuth;
 import dev.payoutcallbacks.core.SharedSecrets;
 import dev.payoutcallbacks.core.Translation;
 import java.time.Instant;
@@ -25,10 +26,15 @@ import java.time.format.DateTimeParseException;
 public final class SlateCallbacks implements ProviderCallbacks {
     public static final String SECRET_HEADER = "X-Internal-Secret";
 
-    private final SharedSecrets secrets;
+    private final InternalAuth callers;
 
+    public SlateCallbacks(InternalAuth callers) {
+        this.callers = callers;
+    }
+
+    /** Callers present one of {@code secrets} in {@value #SECRET_HEADER} (the local run, tests). */
     public SlateCallbacks(SharedSecrets secrets) {
-        this.secrets = secrets;
+        this(InternalAuth.sharedSecret(secrets));
     }
 
     @Override
@@ -38,7 +44,7 @@ public final class SlateCallbacks implements ProviderCallbacks {
 
     @Override
     public boolean authentic(CallbackRequest request) {
-        return secrets.matches(request.header(SECRET_HEADER));
+        return callers.verify(request);
     }
 
     @Override

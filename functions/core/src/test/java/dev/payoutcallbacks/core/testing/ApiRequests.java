@@ -24,6 +24,21 @@ public final class ApiRequests {
         return event("GET", path, null, "203.0.113.10", pathParameters, headerPairs);
     }
 
+    /**
+     * The event as API Gateway sends it on an AWS_IAM route after verifying the caller's SigV4 signature:
+     * {@code requestContext.authorizer.iam} names the principal.
+     */
+    public static APIGatewayV2HTTPEvent signedBy(String principalArn, APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPEvent.RequestContext.IAM iam = new APIGatewayV2HTTPEvent.RequestContext.IAM();
+        iam.setUserArn(principalArn);
+        iam.setAccountId("123456789012");
+        iam.setAccessKey("ASIAEXAMPLE");
+        APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
+        authorizer.setIam(iam);
+        event.getRequestContext().setAuthorizer(authorizer);
+        return event;
+    }
+
     public static APIGatewayV2HTTPEvent event(String method, String path, String body, String sourceIp,
                                               Map<String, String> pathParameters, String... headerPairs) {
         Map<String, String> headers = new LinkedHashMap<>();
