@@ -63,6 +63,7 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
     private final Map<String, LocalFunction> functions;
     private final Options options;
     private final List<String> runtimeClasspath;
+    private final Path nativeClient;
     private final Map<String, Path> taskRoots = new ConcurrentHashMap<>();
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
     private final Deque<ObjectNode> publishedEvents = new ArrayDeque<>();
@@ -78,6 +79,7 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
         this.functions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(functions)); // template order
         this.options = options;
         this.runtimeClasspath = runtimeClasspath(projectDir);
+        this.nativeClient = nativeClient(projectDir, runtimeClasspath);
     }
 
     public Map<String, LocalFunction> functions() {
@@ -245,6 +247,10 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
         // How Lambda binds org.crac to its own implementation (without it org.crac registrations do nothing).
         argv.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
         argv.add("-Djava.net.preferIPv4Stack=true");
+        // The RIC unpacks its JNI client to one fixed path, /tmp/.libaws-lambda-jni.so, at every start: each Lambda
+        // sandbox has its own /tmp, processes on one machine do not (one overwrote the library another was loading,
+        // which aborted it). Every process loads one copy unpacked once, through the RIC's own property for it.
+        argv.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=" + nativeClient);
         argv.add("-classpath");
         argv.add(String.join(java.io.File.pathSeparator, runtimeClasspath));
         argv.add(RIC_MAIN);
@@ -338,6 +344,33 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
         } catch (IOException e) {
             // temporary files; best effort
         }
+    }
+
+    /** The RIC's JNI library for this machine, unpacked once beside the runtime's jars. */
+    private static Path nativeClient(Path projectDir, List<String> classpath) {
+        String arch = System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64";
+        String name = "libaws-lambda-jni.linux-" + arch + ".so";
+        Path target = projectDir.resolve(RUNTIME_JARS).resolve("jni").resolve(name);
+        if (Files.isRegularFile(target)) {
+            return target;
+        }
+        String ric = classpath.stream().filter(j -> j.contains("aws-lambda-java-runtime-interface-client")).findFirst()
+                .orElseThrow();
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(ric)) {
+            ZipEntry entry = jar.getEntry("jni/" + name);
+            if (entry == null) {
+                throw new IllegalStateException("the Runtime Interface Client has no " + name + " for this machine");
+            }
+            Files.createDirectories(target.getParent());
+            Path partial = Files.createTempFile(target.getParent(), name, ".partial");
+            try (InputStream in = jar.getInputStream(entry)) {
+                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack the Runtime Interface Client's JNI library", e);
+        }
+        return target;
     }
 
     private static List<String> runtimeClasspath(Path projectDir) {
