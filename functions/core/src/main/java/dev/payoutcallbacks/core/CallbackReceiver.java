@@ -53,7 +53,7 @@ public final class CallbackReceiver {
     public static CallbackReceiver create(ProviderCallbacks provider, FunctionEnvironment env) {
         Clock clock = Clock.systemUTC();
         PayoutLedger ledger = PayoutLedger.fromEnvironment(env, clock);
-        CallbackReceiver receiver = new CallbackReceiver(provider, ledger, new Quarantine(ledger.db(), ledger.table(), clock),
+        CallbackReceiver receiver = new CallbackReceiver(provider, ledger, Quarantine.fromEnvironment(env, ledger.db(), ledger.table(), clock),
                 env.intOrDefault("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES), clock,
                 SharedSecrets.parse(env.get("INTERNAL_SECRETS")));
         SnapStartPriming.register(ledger, receiver::primeTranslation);
