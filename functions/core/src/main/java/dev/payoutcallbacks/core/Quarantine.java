@@ -43,7 +43,7 @@ public final class Quarantine {
         this(db, table, clock, QuarantineKeys.processDefault(), Duration.ofDays(DEFAULT_RETENTION_DAYS));
     }
 
-    /** QUARANTINE_KMS_KEY_ID / QUARANTINE_LOCAL_KEY ({@link QuarantineKeys#fromEnvironment}), QUARANTINE_RETENTION_DAYS. */
+    /** QUARANTINE_KMS_KEY_ID ({@link QuarantineKeys#fromEnvironment}) and QUARANTINE_RETENTION_DAYS. */
     public static Quarantine fromEnvironment(FunctionEnvironment env, DynamoDbClient db, String table, Clock clock) {
         return new Quarantine(db, table, clock, QuarantineKeys.fromEnvironment(env),
                 env.daysOrDefault("QUARANTINE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS));

@@ -64,24 +64,27 @@ public abstract class QuarantineKeys {
         }
     }
 
+    /** The prefix of a QUARANTINE_KMS_KEY_ID that is a local master key instead (base64 of 32 bytes). */
+    public static final String LOCAL_PREFIX = "local:";
+
     /**
-     * QUARANTINE_KMS_KEY_ID (the deployed setting: KMS, KMS_ENDPOINT for tests) or QUARANTINE_LOCAL_KEY (base64 of
-     * 32 bytes: the local run, from infra/local-env.json); with neither, a key made for this process (bodies
-     * cannot be read back after a restart, and are never stored in clear).
+     * QUARANTINE_KMS_KEY_ID: a KMS key ARN or id (the deployed setting; KMS_ENDPOINT for tests), or {@code
+     * local:<base64 of 32 bytes>} (the local run: infra/local-env.json, no AWS reachable); unset or empty, a key
+     * made for this process (bodies cannot be read back after a restart, and are never stored in clear).
      */
     public static QuarantineKeys fromEnvironment(FunctionEnvironment env) {
-        String kmsKey = env.get("QUARANTINE_KMS_KEY_ID");
-        if (kmsKey != null && !kmsKey.isBlank()) {
-            return new Kms(env, kmsKey.trim());
+        String key = env.get("QUARANTINE_KMS_KEY_ID");
+        if (key == null || key.isBlank()) {
+            return processDefault();
         }
-        String local = env.get("QUARANTINE_LOCAL_KEY");
-        if (local != null && !local.isBlank()) {
-            return new Local(Base64.getDecoder().decode(local.trim()));
+        key = key.trim();
+        if (key.startsWith(LOCAL_PREFIX)) {
+            return new Local(Base64.getDecoder().decode(key.substring(LOCAL_PREFIX.length())));
         }
-        return processDefault();
+        return new Kms(env, key);
     }
 
-    /** One random master key per JVM (tests; a local run without QUARANTINE_LOCAL_KEY). */
+    /** One random master key per JVM (tests; a run without QUARANTINE_KMS_KEY_ID). */
     public static QuarantineKeys processDefault() {
         QuarantineKeys keys = processDefault;
         if (keys == null) {
@@ -143,7 +146,7 @@ public abstract class QuarantineKeys {
 
         Local(byte[] master) {
             if (master.length != 32) {
-                throw new IllegalArgumentException("QUARANTINE_LOCAL_KEY must be 32 bytes (base64), not " + master.length);
+                throw new IllegalArgumentException("a local quarantine key must be 32 bytes (base64), not " + master.length);
             }
             this.master = master.clone();
         }

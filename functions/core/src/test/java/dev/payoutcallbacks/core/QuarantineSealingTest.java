@@ -44,7 +44,7 @@ class QuarantineSealingTest {
         byte[] master = new byte[32];
         master[0] = 7;
         Map<String, String> env = new HashMap<>(TestTables.environment(table));
-        env.put("QUARANTINE_LOCAL_KEY", Base64.getEncoder().encodeToString(master));
+        env.put("QUARANTINE_KMS_KEY_ID", QuarantineKeys.LOCAL_PREFIX + Base64.getEncoder().encodeToString(master));
         Quarantine quarantine = Quarantine.fromEnvironment(new FunctionEnvironment(env), TestTables.dynamo().client(),
                 table, Clock.systemUTC());
         String id = quarantine.store("m2money", CallbackRejected.Reason.MALFORMED, "body is not valid JSON", request(BODY),

@@ -30,20 +30,24 @@ public interface FailedBatchStore {
     /** Human-readable location, for logs and the redrive's summary. */
     String describe();
 
+    /** The prefix of a FAILED_BATCHES_BUCKET that is a local directory instead (the local run). */
+    String DIRECTORY_PREFIX = "file:";
+
     /**
-     * FAILED_BATCHES_BUCKET (S3, the deployed setting) or FAILED_BATCHES_DIR (a local directory); null when
-     * neither is set (poison records then block their shard until the stream mapping gives up on them).
+     * FAILED_BATCHES_BUCKET: the bucket's name (the deployed setting; S3_ENDPOINT for tests), or {@code
+     * file:<directory>} (the local run: infra/local-env.json); null when unset or empty (a poison record then
+     * blocks its shard until the stream mapping gives up on it).
      */
     static FailedBatchStore fromEnvironment(FunctionEnvironment env) {
         String bucket = env.get("FAILED_BATCHES_BUCKET");
-        if (bucket != null && !bucket.isBlank()) {
-            return S3FailedBatchStore.fromEnvironment(env, bucket.trim());
+        if (bucket == null || bucket.isBlank()) {
+            return null;
         }
-        String dir = env.get("FAILED_BATCHES_DIR");
-        if (dir != null && !dir.isBlank()) {
-            return new DirectoryStore(Path.of(dir.trim()));
+        bucket = bucket.trim();
+        if (bucket.startsWith(DIRECTORY_PREFIX)) {
+            return new DirectoryStore(Path.of(bucket.substring(DIRECTORY_PREFIX.length())).toAbsolutePath());
         }
-        return null;
+        return S3FailedBatchStore.fromEnvironment(env, bucket);
     }
 
     /** A local directory standing in for the bucket: one file per object, the key as its relative path. */

@@ -184,7 +184,21 @@ public final class PayoutChangePublisher implements RequestHandler<DynamodbEvent
         }
         log(context, "record " + sequence + " cannot be read (" + poison.getMessage() + "): parked as " + key
                 + " in " + failures.describe() + " and skipped; redrive it after the fix");
+        System.out.println(parkedMetric(now));
         return true;
+    }
+
+    /** One CloudWatch EMF line: ChangeRecordsParked = 1 (namespace PayoutCallbacks), which template.yaml alarms on. */
+    static String parkedMetric(Instant now) {
+        com.fasterxml.jackson.databind.node.ObjectNode line = dev.payoutcallbacks.core.Json.newObject();
+        com.fasterxml.jackson.databind.node.ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", now.toEpochMilli());
+        com.fasterxml.jackson.databind.node.ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", dev.payoutcallbacks.core.CallbackLog.NAMESPACE);
+        directive.putArray("Dimensions").addArray();
+        directive.putArray("Metrics").addObject().put("Name", "ChangeRecordsParked").put("Unit", "Count");
+        line.put("ChangeRecordsParked", 1);
+        return dev.payoutcallbacks.core.Json.write(line);
     }
 
     /** Publishes a chunk; null when all of it was accepted, else the failure to return. */

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.PayoutHistory;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +24,7 @@ import java.util.Map;
  * <pre>
  * TABLE_NAME=... EVENT_BUS_NAME=... java -cp publisher-function-lambda.jar \
  *     dev.payoutcallbacks.publisher.PayoutChangeRedrive --bucket &lt;failure bucket&gt; [--force] [--dry-run]
- * java -cp ... PayoutChangeRedrive --dir &lt;local failure directory&gt;     (the local run's FAILED_BATCHES_DIR)
+ * java -cp ... PayoutChangeRedrive --dir &lt;directory&gt;     (the local run: FAILED_BATCHES_BUCKET=file:&lt;directory&gt;)
  * </pre>
  */
 public final class PayoutChangeRedrive {
@@ -111,7 +110,7 @@ public final class PayoutChangeRedrive {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--bucket" -> env.put("FAILED_BATCHES_BUCKET", args[++i]);
-                case "--dir" -> env.put("FAILED_BATCHES_DIR", args[++i]);
+                case "--dir" -> env.put("FAILED_BATCHES_BUCKET", FailedBatchStore.DIRECTORY_PREFIX + args[++i]);
                 case "--force" -> force = true;
                 case "--dry-run" -> dryRun = true;
                 default -> {
@@ -136,10 +135,5 @@ public final class PayoutChangeRedrive {
                 + " in " + store.describe());
         summary.problems().forEach(p -> System.out.println("  " + p));
         System.exit(summary.complete() ? 0 : 1);
-    }
-
-    /** For the local run and tests: a directory store. */
-    static FailedBatchStore directory(Path dir) {
-        return new FailedBatchStore.DirectoryStore(dir);
     }
 }
