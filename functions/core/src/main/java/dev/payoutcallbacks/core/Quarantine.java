@@ -103,6 +103,11 @@ public final class Quarantine {
         return id;
     }
 
+    /** A quarantine item's raw body, byte-exact, for tools and tests that read items themselves. */
+    public byte[] open(Map<String, AttributeValue> item) {
+        return open(item.get(PayoutLedger.PK).s().substring("QUARANTINE#".length()), item.get(PayoutLedger.SK).s(), item);
+    }
+
     /** An item's raw body, byte-exact (opens the sealed body: KMS Decrypt in AWS). */
     private byte[] open(String provider, String id, Map<String, AttributeValue> item) {
         AttributeValue sealed = item.get("sealedBody");

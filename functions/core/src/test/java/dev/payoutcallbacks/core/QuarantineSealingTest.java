@@ -69,6 +69,10 @@ class QuarantineSealingTest {
         Quarantine sameKey = Quarantine.fromEnvironment(new FunctionEnvironment(env), TestTables.dynamo().client(), table,
                 Clock.systemUTC());
         assertArrayEquals(BODY.getBytes(StandardCharsets.UTF_8), sameKey.list("m2money").get(0).rawBody());
+        String keyId = items.get(0).get("bodyKeyId").s();
+        assertTrue(keyId.startsWith("local:") && !keyId.contains(Base64.getEncoder().encodeToString(master)),
+                "the key is named by a fingerprint: " + keyId);
+        QuarantineKeys.Local.KNOWN.remove(keyId); // a process that never had this key
         Quarantine otherKey = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC());
         assertThrows(IllegalStateException.class, () -> otherKey.list("m2money").get(0).rawBody());
     }
