@@ -1,6 +1,5 @@
 package dev.payoutcallbacks.core;
 
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,8 +12,6 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.GenerateDataKeyResponse;
@@ -221,17 +218,8 @@ public abstract class QuarantineKeys {
             if (c == null) {
                 synchronized (this) {
                     if (client == null) {
-                        String endpoint = env.get("KMS_ENDPOINT");
-                        var builder = KmsClient.builder()
-                                .httpClient(AwsClientSettings.httpClient())
-                                .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
-                                .credentialsProvider(AwsClientSettings.credentials(env, endpoint))
-                                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                                        .apiCallTimeout(Duration.ofSeconds(5)).build());
-                        if (endpoint != null) {
-                            builder.endpointOverride(URI.create(endpoint));
-                        }
-                        client = builder.build();
+                        client = SdkClients.configured(KmsClient.builder(), env, "KMS_ENDPOINT", Duration.ofSeconds(5),
+                                Duration.ofSeconds(2)).build();
                     }
                     c = client;
                 }

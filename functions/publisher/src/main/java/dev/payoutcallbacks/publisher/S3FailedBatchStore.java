@@ -1,14 +1,11 @@
 package dev.payoutcallbacks.publisher;
 
-import dev.payoutcallbacks.core.AwsClientSettings;
 import dev.payoutcallbacks.core.FunctionEnvironment;
-import java.net.URI;
+import dev.payoutcallbacks.core.SdkClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -25,17 +22,10 @@ final class S3FailedBatchStore implements FailedBatchStore {
 
     /** S3_ENDPOINT (tests, LocalStack) and AWS_REGION from the environment; the client is built once. */
     static S3FailedBatchStore fromEnvironment(FunctionEnvironment env, String bucket) {
-        String endpoint = env.get("S3_ENDPOINT");
-        var builder = S3Client.builder()
-                .httpClient(AwsClientSettings.httpClient())
-                .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
-                .credentialsProvider(AwsClientSettings.credentials(env, endpoint))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(15))
-                        .apiCallAttemptTimeout(Duration.ofSeconds(5))
-                        .build());
-        if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint)).forcePathStyle(true);
+        var builder = SdkClients.configured(S3Client.builder(), env, "S3_ENDPOINT", Duration.ofSeconds(15),
+                Duration.ofSeconds(5));
+        if (env.get("S3_ENDPOINT") != null) {
+            builder.forcePathStyle(true); // a local stand-in has no per-bucket host names
         }
         return new S3FailedBatchStore(builder.build(), bucket);
     }
