@@ -8,8 +8,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * A payout's history, written from the payouts table's stream. Every write that records an outcome
  * (APPLIED, STALE or CONFLICT) leaves it on the state item as {@code lastOutcome} and counts it in
- * {@code recorded}; the stream holds every such write, in order, so turning each into its HISTORY# item
- * loses none. Writing an item twice (a stream retry) writes the same key and content again.
+ * {@code recorded}; the stream holds every such write, in order, for 24 hours, and the next write overwrites
+ * lastOutcome. So a record not turned into its HISTORY# item in time must leave the stream whole: the
+ * publisher parks what it cannot read in the failure bucket, Lambda sends there what it gives up on after
+ * 6 hours, and the redrive replays both through the same code (see the publisher). Writing an item twice (a
+ * stream retry, a redrive) writes the same key and content again.
  */
 public final class PayoutHistory {
     private final DynamoDbClient db;

@@ -115,7 +115,8 @@ final class PayoutItems {
 
     /**
      * What one recorded outcome leaves in history, without the payout key and the version after it (the
-     * state item's version at the write that recorded it): stored as the state item's lastOutcome.
+     * state item's version at the write that recorded it): stored as the state item's lastOutcome, in
+     * {@link OutcomeEntries#compact compact} form ({@link #historyItem} expands it).
      */
     static Map<String, AttributeValue> outcomeEntry(String historySk, PayoutOutcome o, ApplyResult result,
                                                     PayoutStatus statusAfter, String anomaly) {
@@ -143,7 +144,7 @@ final class PayoutItems {
         putIfPresent(item, "eventTime", o.eventTime() == null ? null : Timestamps.sortable(o.eventTime()));
         putIfPresent(item, "anomaly", anomaly);
         putIfPresent(item, "rawPayload", o.rawPayload());
-        return item;
+        return OutcomeEntries.compact(item);
     }
 
     /** The HISTORY# item a state item's lastOutcome stands for; empty when it records none. */
@@ -152,7 +153,7 @@ final class PayoutItems {
         if (last == null || !last.hasM() || last.m().get(SK) == null) {
             return java.util.Optional.empty();
         }
-        Map<String, AttributeValue> item = new HashMap<>(last.m());
+        Map<String, AttributeValue> item = OutcomeEntries.expand(last.m());
         item.put(PK, stateItem.get(PK));
         item.put("versionAfter", n(num(stateItem, "version")));
         return java.util.Optional.of(item);

@@ -178,9 +178,10 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
             if (reason != null && !reason.equals(e.reason())) {
                 continue;
             }
-            // Reason and bookkeeping only: the raw body may hold personal data and stays in the table.
+            // Reason and bookkeeping only: the raw body may hold personal data; it stays sealed in the table (and
+            // this function cannot open it).
             ObjectNode item = items.addObject().put("id", e.id()).put("reason", e.reason()).put("message", e.message())
-                    .put("receivedAt", e.receivedAt()).put("deliveries", e.deliveries()).put("bytes", e.rawBody().length);
+                    .put("receivedAt", e.receivedAt()).put("deliveries", e.deliveries()).put("bytes", e.bodyBytes());
             if (e.replayed()) {
                 item.put("replayedAt", e.replayedAt()).put("replayResult", e.replayResult());
             }

@@ -1,13 +1,10 @@
 package dev.payoutcallbacks.publisher;
 
-import dev.payoutcallbacks.core.AwsClientSettings;
 import dev.payoutcallbacks.core.FunctionEnvironment;
-import java.net.URI;
+import dev.payoutcallbacks.core.SdkClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
@@ -32,19 +29,8 @@ public final class EventBridgeSink implements PayoutEventSink {
     }
 
     static EventBridgeClient client(FunctionEnvironment env) {
-        String endpoint = env.get("EVENTBRIDGE_ENDPOINT");
-        var builder = EventBridgeClient.builder()
-                .httpClient(AwsClientSettings.httpClient())
-                .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
-                .credentialsProvider(AwsClientSettings.credentials(env, endpoint))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(15))
-                        .apiCallAttemptTimeout(Duration.ofSeconds(5))
-                        .build());
-        if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        return builder.build();
+        return SdkClients.configured(EventBridgeClient.builder(), env, "EVENTBRIDGE_ENDPOINT",
+                Duration.ofSeconds(15), Duration.ofSeconds(5)).build();
     }
 
     public String busName() {

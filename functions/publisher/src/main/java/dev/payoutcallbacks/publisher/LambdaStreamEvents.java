@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
  * {"status":{"S":"paid"}}}}]}), by hand in both directions: from records as the DynamoDB Streams API
  * returns them (SDK v2), and into aws-lambda-java-events' DynamodbEvent. Plain Jackson cannot bind that
  * class (PascalCase keys, "S"/"N"/"NULL" attribute names), which Lambda's own serializer handles with
- * mix-ins. Used by the local run's stream poller and by tests; the deployed function never calls it.
+ * mix-ins. Used by the local run's stream poller, by tests, and by the deployed function only to park a poison
+ * record in the failure bucket and to read failure records back (redrive).
  */
 public final class LambdaStreamEvents {
     private LambdaStreamEvents() {
@@ -69,6 +70,49 @@ public final class LambdaStreamEvents {
             rec.put("eventSourceARN", eventSourceArn);
         }
         return event;
+    }
+
+    /**
+     * One record of a Lambda DynamoDB stream event back in Lambda's wire format: what a failure record keeps of
+     * a record the publisher parks (the same shape Lambda puts in its own S3 on-failure records).
+     */
+    public static ObjectNode toLambdaJson(DynamodbEvent.DynamodbStreamRecord r) {
+        ObjectNode rec = Json.newObject();
+        rec.put("eventID", r.getEventID());
+        rec.put("eventName", r.getEventName());
+        rec.put("eventVersion", r.getEventVersion());
+        rec.put("eventSource", r.getEventSource());
+        rec.put("awsRegion", r.getAwsRegion());
+        StreamRecord s = r.getDynamodb();
+        if (s != null) {
+            ObjectNode d = rec.putObject("dynamodb");
+            if (s.getApproximateCreationDateTime() != null) {
+                d.put("ApproximateCreationDateTime", s.getApproximateCreationDateTime().getTime() / 1000);
+            }
+            if (s.getKeys() != null) {
+                d.set("Keys", image(StreamImages.toSdk(s.getKeys())));
+            }
+            if (s.getNewImage() != null) {
+                d.set("NewImage", image(StreamImages.toSdk(s.getNewImage())));
+            }
+            if (s.getOldImage() != null) {
+                d.set("OldImage", image(StreamImages.toSdk(s.getOldImage())));
+            }
+            d.put("SequenceNumber", s.getSequenceNumber());
+            if (s.getSizeBytes() != null) {
+                d.put("SizeBytes", s.getSizeBytes());
+            }
+            if (s.getStreamViewType() != null) {
+                d.put("StreamViewType", s.getStreamViewType());
+            }
+        }
+        if (r.getUserIdentity() != null) {
+            ObjectNode id = rec.putObject("userIdentity");
+            id.put("type", r.getUserIdentity().getType());
+            id.put("principalId", r.getUserIdentity().getPrincipalId());
+        }
+        rec.put("eventSourceARN", r.getEventSourceARN());
+        return rec;
     }
 
     public static DynamodbEvent fromSdkRecords(List<Record> records, String eventSourceArn) {

@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.PayoutHistory;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +27,26 @@ import java.util.Optional;
  * response) and nothing after it is attempted, so Lambda retries from it and never skips ahead. A
  * retry may publish again a change already accepted (a later entry of the same PutEvents call, or a
  * lost answer): consumers dedupe on (reference, version).
+ *
+ * <p>Poison: a record this build cannot read (our readers throw IllegalArgumentException: an unknown status, a
+ * stream without images, an unreadable lastOutcome) fails the same way on every retry. With a failure bucket
+ * (FAILED_BATCHES_BUCKET) it is parked there, whole, in the shape of Lambda's own S3 failure records, and only
+ * then skipped; when it cannot be stored it is reported as failed like any other. Everything else (DynamoDB,
+ * EventBridge) is retried in place; after the mapping's age limit Lambda itself sends the batch, whole, to the
+ * same bucket. {@link PayoutChangeRedrive} replays both through this handler.
  */
 public final class PayoutChangePublisher implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     private final PayoutEventSink sink;
     private final PayoutHistory history;
+    private final FailedBatchStore failures;
+    private final Clock clock;
+    private final RecordHandling handling;
+
+    /** What one stream record does: writes the history item it records, and returns the change to publish. */
+    interface RecordHandling {
+        /** @throws IllegalArgumentException when this build cannot read the record (poison) */
+        Optional<PayoutStatusChanged> handle(DynamodbEvent.DynamodbStreamRecord record);
+    }
 
     /** In Lambda: configuration from the process environment; the client is built once per container. */
     public PayoutChangePublisher() {
@@ -38,7 +56,8 @@ public final class PayoutChangePublisher implements RequestHandler<DynamodbEvent
     /** TABLE_NAME, EVENT_BUS_NAME, PAYOUT_EVENTS_SINK (eventbridge | stdout), PAYOUT_EVENTS_KEEP, AWS_REGION. */
     public PayoutChangePublisher(Map<String, String> env) {
         this(EventSinks.fromEnvironment(new FunctionEnvironment(env)),
-                PayoutHistory.fromEnvironment(new FunctionEnvironment(env)));
+                PayoutHistory.fromEnvironment(new FunctionEnvironment(env)),
+                FailedBatchStore.fromEnvironment(new FunctionEnvironment(env)), Clock.systemUTC());
     }
 
     /** Publishes events only, writes no history (tests of the publishing alone). */
@@ -51,8 +70,35 @@ public final class PayoutChangePublisher implements RequestHandler<DynamodbEvent
      *                the publishing alone)
      */
     public PayoutChangePublisher(PayoutEventSink sink, PayoutHistory history) {
+        this(sink, history, null, Clock.systemUTC());
+    }
+
+    /**
+     * @param failures where a poison record is parked before it is skipped; null: never skipped (it blocks its
+     *                 shard until the mapping gives up on it). A redrive passes null, so a record still
+     *                 unreadable is reported, not parked again
+     */
+    public PayoutChangePublisher(PayoutEventSink sink, PayoutHistory history, FailedBatchStore failures, Clock clock) {
+        this(sink, history, failures, clock, null);
+    }
+
+    /** @param handling how a record is read and recorded; null for this build's (history, then the change) */
+    PayoutChangePublisher(PayoutEventSink sink, PayoutHistory history, FailedBatchStore failures, Clock clock,
+                          RecordHandling handling) {
         this.sink = sink;
         this.history = history;
+        this.failures = failures;
+        this.clock = clock;
+        this.handling = handling != null ? handling : this::recordAndRead;
+    }
+
+    /** This build's handling: the history item first (so a change is never published before it is in history). */
+    Optional<PayoutStatusChanged> recordAndRead(DynamodbEvent.DynamodbStreamRecord record) {
+        if (history != null && record.getDynamodb() != null) {
+            history.record(StreamImages.toSdk(record.getDynamodb().getOldImage()),
+                    StreamImages.toSdk(record.getDynamodb().getNewImage()));
+        }
+        return StateChanges.from(record);
     }
 
     /** Where events go (the local run reads a StdoutSink's recent events). */
@@ -73,17 +119,25 @@ public final class PayoutChangePublisher implements RequestHandler<DynamodbEvent
             String sequence = sequenceNumber(record);
             Optional<PayoutStatusChanged> change;
             try {
-                if (history != null && record.getDynamodb() != null) {
-                    history.record(StreamImages.toSdk(record.getDynamodb().getOldImage()),
-                            StreamImages.toSdk(record.getDynamodb().getNewImage()));
-                }
-                change = StateChanges.from(record);
-            } catch (RuntimeException unreadable) {
+                change = handling.handle(record);
+            } catch (IllegalArgumentException poison) {
+                // Everything before it goes first, so skipping it never reorders what was readable.
                 StreamsEventResponse failed = flush(chunk, context);
                 if (failed != null) {
                     return failed;
                 }
-                log(context, "record " + sequence + " cannot be published: " + unreadable.getMessage());
+                published += chunk.size();
+                chunk.clear();
+                if (!parked(record, poison, context)) {
+                    return failure(sequence);
+                }
+                continue;
+            } catch (RuntimeException notNow) {
+                StreamsEventResponse failed = flush(chunk, context);
+                if (failed != null) {
+                    return failed;
+                }
+                log(context, "record " + sequence + " not handled, retried: " + notNow);
                 return failure(sequence);
             }
             if (change.isEmpty()) {
@@ -110,6 +164,41 @@ public final class PayoutChangePublisher implements RequestHandler<DynamodbEvent
             log(context, "published " + published + " PayoutStatusChanged for " + records.size() + " stream records");
         }
         return new StreamsEventResponse(new ArrayList<>());
+    }
+
+    /** True once a poison record is stored whole in the failure bucket (it may then be skipped). */
+    private boolean parked(DynamodbEvent.DynamodbStreamRecord record, IllegalArgumentException poison, Context context) {
+        String sequence = sequenceNumber(record);
+        if (failures == null) {
+            log(context, "record " + sequence + " cannot be read (" + poison.getMessage() + "); no failure bucket: retried");
+            return false;
+        }
+        Instant now = clock.instant();
+        String key = FailedBatchRecord.poisonKey(record, now);
+        try {
+            failures.put(key, FailedBatchRecord.poison(record, poison.getMessage(), context, now));
+        } catch (RuntimeException notStored) {
+            log(context, "record " + sequence + " cannot be read (" + poison.getMessage() + ") and could not be parked in "
+                    + failures.describe() + " (" + notStored + "): retried, not skipped");
+            return false;
+        }
+        log(context, "record " + sequence + " cannot be read (" + poison.getMessage() + "): parked as " + key
+                + " in " + failures.describe() + " and skipped; redrive it after the fix");
+        System.out.println(parkedMetric(now));
+        return true;
+    }
+
+    /** One CloudWatch EMF line: ChangeRecordsParked = 1 (namespace PayoutCallbacks), which template.yaml alarms on. */
+    static String parkedMetric(Instant now) {
+        com.fasterxml.jackson.databind.node.ObjectNode line = dev.payoutcallbacks.core.Json.newObject();
+        com.fasterxml.jackson.databind.node.ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", now.toEpochMilli());
+        com.fasterxml.jackson.databind.node.ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", dev.payoutcallbacks.core.CallbackLog.NAMESPACE);
+        directive.putArray("Dimensions").addArray();
+        directive.putArray("Metrics").addObject().put("Name", "ChangeRecordsParked").put("Unit", "Count");
+        line.put("ChangeRecordsParked", 1);
+        return dev.payoutcallbacks.core.Json.write(line);
     }
 
     /** Publishes a chunk; null when all of it was accepted, else the failure to return. */

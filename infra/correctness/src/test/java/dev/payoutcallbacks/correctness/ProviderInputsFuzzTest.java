@@ -83,6 +83,7 @@ class ProviderInputsFuzzTest {
         Clock clock = Clock.systemUTC();
         PayoutLedger ledger = new PayoutLedger(DB, "fuzz", 2, clock);
         Quarantine quarantine = new Quarantine(DB, "fuzz", clock);
+        DB.opener = quarantine::open;
         CommPixSenderAllowList senders = CommPixSenderAllowList.parse(Providers.localParameters().get("COMMPIX_ALLOWED_IPS"));
         SharedSecrets tokens = SharedSecrets.parse(Providers.secret("COMMPIX_TOKENS"));
         List<ProviderCallbacks> callbacks = List.of(

@@ -47,8 +47,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * template.yaml declares, generated histories with personal data, unauthenticated and forged requests,
  * malformed and unknown callbacks that are quarantined, and 503s from an unavailable table) while capturing
  * the callback log and System.out/System.err, then looks for every configured secret and every personal
- * field value of every seed payload. The stored payout state and history are checked the same way (the
- * quarantine keeps the raw body by design, for replay; it is not checked).
+ * field value of every seed payload. The stored payout state, history and quarantine entries are checked the
+ * same way (the quarantine keeps the raw body for replay, sealed: it must not show either).
  *
  * <p>The constant-time check is a source-level one: every authentication path must compare through
  * SharedSecrets (MessageDigest.isEqual, every candidate, no early exit), never with equals/Arrays.equals.
@@ -182,14 +182,16 @@ class SecretsAndPersonalDataTest {
                 leaks.add("personal value \"" + value + "\" in a log line: " + lineWith(logged, value));
             }
         }
-        // The stored state (with its lastOutcome) and the history the stream writes are checked the same way.
+        // The stored state (with its lastOutcome, expanded: it is kept deflated), the history the stream writes and
+        // the quarantine entries (their bodies sealed) are checked the same way.
         TestTables.settleHistory(table);
         int items = 0;
         for (Map<String, AttributeValue> item : TestTables.scan(table)) {
             String sk = item.get("sk").s();
-            if (sk.equals("STATE") || sk.startsWith("HISTORY#")) {
+            if (sk.equals("STATE") || sk.startsWith("HISTORY#") || item.get("pk").s().startsWith("QUARANTINE#")) {
                 items++;
-                String text = item.toString();
+                String text = item.toString() + dev.payoutcallbacks.core.PayoutHistory.recordedBy(null, item)
+                        .map(Object::toString).orElse("");
                 for (String value : personal) {
                     if (text.contains(value)) {
                         leaks.add("personal value \"" + value + "\" stored in " + item.get("pk").s() + " " + sk);

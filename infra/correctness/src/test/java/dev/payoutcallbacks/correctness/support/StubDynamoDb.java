@@ -2,7 +2,6 @@ package dev.payoutcallbacks.correctness.support;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -31,6 +30,10 @@ public final class StubDynamoDb implements DynamoDbClient {
     public final List<byte[]> quarantinedBodies = new ArrayList<>();
     public final List<String> puts = new ArrayList<>();
     public int keyRejections;
+    /** Opens a quarantine item's sealed body (the quarantine the receivers use: {@code quarantine::open}). */
+    public java.util.function.Function<Map<String, AttributeValue>, byte[]> opener = item -> {
+        throw new IllegalStateException("set StubDynamoDb.opener to the quarantine's open");
+    };
 
     public void reset() {
         payoutWrites.clear();
@@ -45,9 +48,15 @@ public final class StubDynamoDb implements DynamoDbClient {
     @Override
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
         checkKey(request.key());
-        AttributeValue raw = request.expressionAttributeValues() == null ? null : request.expressionAttributeValues().get(":raw");
-        if (raw != null) {
-            quarantinedBodies.add(Base64.getDecoder().decode(raw.s()));
+        Map<String, AttributeValue> values = request.expressionAttributeValues();
+        AttributeValue sealed = values == null ? null : values.get(":sealed");
+        if (sealed != null) {
+            // A quarantine write: the body is sealed; opened as a replay would, to check it is the exact bytes.
+            Map<String, AttributeValue> item = new java.util.HashMap<>(request.key());
+            item.put("sealedBody", sealed);
+            item.put("bodyKey", values.get(":dataKey"));
+            item.put("bodyKeyId", values.get(":keyId"));
+            quarantinedBodies.add(opener.apply(item));
             return UpdateItemResponse.builder().build();
         }
         // The ledger's one-write apply: accepted on the empty table, the item after it returned (ALL_NEW).
