@@ -52,7 +52,7 @@ final class RuntimeColdStartBench {
         List<Start> floorOnLocal = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
             Report.progress("runtime cold start, repeat " + (r + 1) + "/" + repeats);
-            floorOnLocal.add(floor("url-connection", dynamo.endpoint()));
+            floorOnLocal.add(floor("apache5", dynamo.endpoint())); // the client the functions ship
             // The clients compared on an endpoint that answers at once: what each adds, not DynamoDB Local's work.
             try (ZeroLatencyDynamo zero = new ZeroLatencyDynamo()) {
                 for (String client : CLIENTS) {
@@ -163,7 +163,7 @@ final class RuntimeColdStartBench {
         report.line("");
         report.line("| function | init ms | first answer ms | × floor (first answer) | warm ms |");
         report.line("|---|---|---|---|---|");
-        report.line("| floor (one DynamoDbClient, one PutItem; url-connection) | " + Report.num(floorInit) + " | "
+        report.line("| floor (one DynamoDbClient, one PutItem; Apache 5, as the functions) | " + Report.num(floorInit) + " | "
                 + Report.num(floorFirst) + " | 1.00× | " + Report.num(median(floorOnLocal, Start::secondMs)) + " |");
         functions.forEach((id, starts) -> report.line("| " + id + " | " + Report.num(median(starts, Start::initMs)) + " | "
                 + Report.num(median(starts, Start::firstMs)) + " | " + Report.ratio(median(starts, Start::firstMs), floorFirst)
