@@ -60,8 +60,10 @@ class RegistrationAndOpenPayoutsTest {
         PayoutState s = ledger.read("b").orElseThrow().state();
         assertNull(s.status());
         assertTrue(s.reviewReason().startsWith("amount_mismatch"));
-        // The paid outcome was seen (and flagged): a second copy, whatever it says, is that same outcome.
+        // The same disagreement again is its duplicate; the paid outcome that agrees is news, and applies.
         assertEquals(ApplyResult.DUPLICATE, ledger.apply(outcome("b", PayoutStatus.PAID)
+                .amount(Money.parse("1500.00", "IDR")).build()).result());
+        assertEquals(ApplyResult.APPLIED, ledger.apply(outcome("b", PayoutStatus.PAID)
                 .amount(Money.parse("1000", "IDR")).build()).result());
     }
 
