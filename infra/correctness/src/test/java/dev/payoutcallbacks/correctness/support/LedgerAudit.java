@@ -113,7 +113,8 @@ public final class LedgerAudit {
         Set<String> markerKeys = markers(ref);
         markers += markerKeys.size();
         Set<String> recordedKeys = new HashSet<>();
-        entriesPerKey.keySet().forEach(k -> recordedKeys.add(seenKey(k)));
+        // Each entry recorded its news key, or a disagreement's key, and a refund id recorded with its amount.
+        history.forEach(h -> h.seenKeys().forEach(k -> recordedKeys.add(seenKey(k))));
         if (!markerKeys.equals(recordedKeys)) {
             Set<String> orphan = new TreeSet<>(markerKeys);
             orphan.removeAll(recordedKeys);
