@@ -34,12 +34,9 @@ public record PayoutDecision(ApplyResult result, PayoutState next, String anomal
                     ? new PayoutDecision(ApplyResult.APPLIED, current.resolved(outcome), null)
                     : new PayoutDecision(ApplyResult.STALE, current, null);
         }
-        String disagreement = adjustmentRecordedWithOtherAmount
-                ? "amount_mismatch: " + outcome.status().wireName() + " " + outcome.adjustmentId()
-                        + " was recorded with another amount, now " + outcome.adjustmentAmount()
-                : disagreement(current, outcome);
+        Disagreement disagreement = find(current, outcome, adjustmentRecordedWithOtherAmount);
         if (disagreement != null) {
-            return conflict(current, outcome, disagreement);
+            return conflict(current, outcome, disagreement.reason());
         }
         PayoutStatus from = current.status();
         PayoutStatus to = outcome.status();
@@ -60,28 +57,62 @@ public record PayoutDecision(ApplyResult result, PayoutState next, String anomal
      * bank transfer, registered provider), or null when it agrees. Fields either side does not know agree.
      */
     public static String disagreement(PayoutState current, PayoutOutcome outcome) {
+        Disagreement d = find(current, outcome, false);
+        return d == null ? null : d.reason();
+    }
+
+    /**
+     * The identity under which a disagreeing outcome is recorded: its news plus what it disagrees on and the
+     * value it reports there (normalised: "10" and "10.00" are one amount). Two copies of one disagreement
+     * (the provider's webhook and a reconciler's copy, say) are one; another value is another disagreement.
+     * Null when the outcome agrees.
+     */
+    public static String disagreementKey(PayoutState current, PayoutOutcome outcome, boolean adjustmentRecordedWithOtherAmount) {
+        Disagreement d = find(current, outcome, adjustmentRecordedWithOtherAmount);
+        return d == null ? null : outcome.dedupKey() + "|DISAGREES|" + d.code() + "|" + d.reported();
+    }
+
+    private record Disagreement(String code, String reported, String reason) {
+    }
+
+    private static String normalised(Money m) {
+        return m.amount().stripTrailingZeros().toPlainString() + " " + m.currency();
+    }
+
+    private static Disagreement find(PayoutState current, PayoutOutcome outcome, boolean adjustmentRecordedWithOtherAmount) {
+        if (outcome.operator() != null) {
+            return null;
+        }
+        if (adjustmentRecordedWithOtherAmount) {
+            return new Disagreement("amount_mismatch", normalised(outcome.adjustmentAmount()), "amount_mismatch: "
+                    + outcome.status().wireName() + " " + outcome.adjustmentId() + " was recorded with another amount, now "
+                    + outcome.adjustmentAmount());
+        }
         Money known = current.amount();
         Money reported = outcome.amount();
         if (known != null && reported != null && !known.sameAs(reported)) {
-            return (known.currency().equals(reported.currency()) ? "amount_mismatch" : "currency_mismatch")
-                    + ": payout is " + known + ", outcome says " + reported;
+            String code = known.currency().equals(reported.currency()) ? "amount_mismatch" : "currency_mismatch";
+            return new Disagreement(code, normalised(reported), code + ": payout is " + known + ", outcome says " + reported);
         }
         if (current.providerPayoutId() != null && outcome.providerPayoutId() != null
                 && !current.providerPayoutId().equals(outcome.providerPayoutId())) {
-            return "duplicate_provider_payout: payout is provider payout " + current.providerPayoutId()
-                    + ", outcome names " + outcome.providerPayoutId();
+            return new Disagreement("duplicate_provider_payout", outcome.providerPayoutId(),
+                    "duplicate_provider_payout: payout is provider payout " + current.providerPayoutId()
+                            + ", outcome names " + outcome.providerPayoutId());
         }
         if (success(current.status()) && success(outcome.status()) && current.bankReference() != null
                 && outcome.bankReference() != null && !current.bankReference().equals(outcome.bankReference())) {
             // A second success with another bank transfer (UTR, end-to-end id, tx hash): the money may
             // have gone out twice.
-            return "duplicate_provider_payout: paid with bank reference " + current.bankReference()
-                    + ", outcome reports another transfer " + outcome.bankReference();
+            return new Disagreement("duplicate_provider_payout", "bank:" + outcome.bankReference(),
+                    "duplicate_provider_payout: paid with bank reference " + current.bankReference()
+                            + ", outcome reports another transfer " + outcome.bankReference());
         }
         if (current.registered() && current.provider() != null && outcome.source() != OutcomeSource.INTERNAL
                 && !current.provider().equals(outcome.provider())) {
             // Internal services (the canonical route) speak for any provider; a provider speaks for itself.
-            return "provider_mismatch: registered with " + current.provider() + ", outcome from " + outcome.provider();
+            return new Disagreement("provider_mismatch", outcome.provider(), "provider_mismatch: registered with "
+                    + current.provider() + ", outcome from " + outcome.provider());
         }
         return null;
     }

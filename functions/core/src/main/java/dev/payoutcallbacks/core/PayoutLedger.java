@@ -114,8 +114,6 @@ public final class PayoutLedger {
         String contentKey = outcome.adjustmentContentKey();
         List<SdkBytes> newsKeys = contentKey == null ? List.of(seenKey) : List.of(seenKey, seenKey(contentKey));
         List<String> newsRecordedAs = contentKey == null ? null : List.of(outcome.dedupKey(), contentKey);
-        String disagreementKey = outcome.disagreementKey();
-        SdkBytes disagreementSeenKey = seenKey(disagreementKey);
         String historySk = historySortKey(outcome);
         String attemptId = attemptId();
         double readUnits = 0;
@@ -150,19 +148,19 @@ public final class PayoutLedger {
             boolean exists = !stored.isEmpty();
             PayoutState current = exists ? PayoutItems.state(stored) : PayoutState.none(outcome.payoutReference());
             List<SdkBytes> seen = seen(stored);
-            if (seen.contains(disagreementSeenKey)) {
-                return new Applied(ApplyResult.DUPLICATE, current, attempt, readUnits, writeUnits, null); // the same disagreement again
-            }
             // The same news is a DUPLICATE only when it says the same thing: otherwise it is decided (and
             // is then a disagreement, a CONFLICT), never swallowed by its dedup key.
             boolean newsSeen = seen.contains(seenKey);
-            boolean sameAdjustment = contentKey == null || seen.contains(newsKeys.get(1));
-            if (newsSeen && (outcome.operator() != null
-                    || sameAdjustment && PayoutDecision.disagreement(current, outcome) == null)) {
+            boolean otherAdjustment = newsSeen && contentKey != null && !seen.contains(newsKeys.get(1));
+            String disagreementKey = PayoutDecision.disagreementKey(current, outcome, otherAdjustment);
+            if (disagreementKey != null && seen.contains(seenKey(disagreementKey))) {
+                return new Applied(ApplyResult.DUPLICATE, current, attempt, readUnits, writeUnits, null); // the same disagreement again
+            }
+            if (newsSeen && disagreementKey == null) {
                 return new Applied(ApplyResult.DUPLICATE, current, attempt, readUnits, writeUnits, null);
             }
-            PayoutDecision decision = PayoutDecision.decide(current, outcome, newsSeen && !sameAdjustment);
-            List<SdkBytes> keys = decision.disagrees() ? List.of(disagreementSeenKey) : newsKeys;
+            PayoutDecision decision = PayoutDecision.decide(current, outcome, otherAdjustment);
+            List<SdkBytes> keys = decision.disagrees() ? List.of(seenKey(disagreementKey)) : newsKeys;
             List<String> recordedAs = decision.disagrees() ? List.of(disagreementKey) : newsRecordedAs;
             boolean recordOnly = exists && (decision.result() == ApplyResult.STALE || decision.result() == ApplyResult.CONFLICT);
             try {

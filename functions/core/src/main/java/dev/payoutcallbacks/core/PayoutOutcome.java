@@ -117,16 +117,6 @@ public final class PayoutOutcome {
     }
 
     /**
-     * Everything this outcome says about the money and the provider's payout, with its news: two deliveries
-     * of one news (same {@link #dedupKey}) that say different things here disagree. Amounts by value and
-     * currency ("10" and "10.00" are one amount).
-     */
-    public String disagreementKey() {
-        return dedupKey() + "|SAYS|" + moneyText(amount) + "|" + moneyText(adjustmentAmount) + "|"
-                + (providerPayoutId == null ? "" : providerPayoutId) + "|" + (bankReference == null ? "" : bankReference);
-    }
-
-    /**
      * For a refund or reversal named by the provider's transaction id: that id with its amount. The id alone
      * is the news (counted once); a redelivery of the id with another amount is a disagreement. Null otherwise.
      */
