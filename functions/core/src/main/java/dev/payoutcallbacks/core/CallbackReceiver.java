@@ -254,7 +254,7 @@ public final class CallbackReceiver {
             Applied applied = ledger.apply(outcome);
             ObjectNode r = Json.newObject()
                     .put("result", applied.result().name())
-                    .put("reference", outcome.payoutReference())
+                    .put("reference", applied.state().reference()) // the payout an alias resolved to, too
                     .put("version", applied.state().version());
             if (applied.state().status() != null) {
                 r.put("status", applied.state().status().wireName());
