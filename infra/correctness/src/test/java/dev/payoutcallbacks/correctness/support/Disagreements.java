@@ -94,7 +94,7 @@ public final class Disagreements {
             wrong++;
         }
         return new Scenario(Family.MONEY, ref, registration(ref, provider, amount, null, "pp-" + ref), List.of(), contents,
-                PayoutStatus.PAID, amount.amountText(), provider.equals(SLATE) ? null : "pp-" + ref, bankOf(provider, ref), wrong,
+                PayoutStatus.PAID, amount.amountText(), "pp-" + ref, bankOf(provider, ref), wrong,
                 null, null);
     }
 
@@ -167,7 +167,8 @@ public final class Disagreements {
             contents.add(new Content("excess-" + i, provider, bodies, "CONFLICT", "refund_exceeds_paid"));
         }
         return new Scenario(Family.HOT_EXCESS_REFUNDS, ref, registration(ref, provider, amount, null, null), setup,
-                contents, PayoutStatus.REFUNDED, amount.amountText(), null, null, excess, null, null);
+                contents, PayoutStatus.REFUNDED, amount.amountText(), provider.equals(COMMPIX) ? "pp-" + ref : null,
+                bankOf(provider, ref), excess, null, null);
     }
 
     // ---- bodies, in each provider's wire format --------------------------------------------------------
