@@ -123,10 +123,17 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
             default -> validationError(fields);
         };
         try {
+            String reference = reference(fields);
+            String payoutId = providerPayoutId(fields);
+            if (reference == null && payoutId == null) {
+                throw CallbackRejected.malformed("externalId or parentExternalId is required");
+            }
             return Translation.of(outcome
-                    .payoutReference(reference(fields))
+                    .payoutReference(reference)
                     .provider(provider())
-                    .providerPayoutId(providerPayoutId(fields))
+                    .providerPayoutId(payoutId)
+                    // Calypso's parentExternalId names the payout in every event; externalId may be absent.
+                    .identifiedByProviderPayoutId()
                     .eventTime(eventTime(shape.createdDate()))
                     .receivedAt(request.receivedAt())
                     .rawPayload(Json.masked(body, PERSONAL_FIELDS))
@@ -254,15 +261,15 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
         return status.trim().replaceAll("[\\s-]+", "_").toUpperCase(Locale.ROOT);
     }
 
-    /** The merchant's externalId, else the idempotencyKey given at creation. */
+    /**
+     * The merchant's externalId, or null: the payout is then found by Calypso's own id (parentExternalId),
+     * which the ledger maps to the reference it was first seen or registered with, or refused while
+     * unknown. Never the idempotencyKey: events of one payout with and without externalId would otherwise
+     * land in two records (one payout, two references).
+     */
     private static String reference(JsonNode fields) throws CallbackRejected {
-        for (String field : new String[] {"externalId", "idempotencyKey"}) {
-            String value = scalar(fields, field);
-            if (value != null && !value.isBlank()) {
-                return value;
-            }
-        }
-        throw CallbackRejected.malformed("externalId or idempotencyKey is required");
+        String value = scalar(fields, "externalId");
+        return value == null || value.isBlank() ? null : value;
     }
 
     /** Calypso's own id: a JSON number, kept as its exact text. */

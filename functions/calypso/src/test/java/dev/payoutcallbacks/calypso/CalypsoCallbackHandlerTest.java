@@ -216,7 +216,8 @@ class CalypsoCallbackHandlerTest {
         APIGatewayV2HTTPResponse response = send(body);
         assertEquals(200, response.getStatusCode(), response.getBody());
         JsonNode answer = answer(response);
-        assertEquals("unknown_event", answer.path("error").asText());
+        assertEquals("unknown_event", answer.path("reason").asText());
+        assertEquals("QUARANTINED", answer.path("result").asText());
         assertTrue(answer.hasNonNull("quarantineId"));
         List<Quarantine.Entry> entries = quarantined();
         assertEquals(1, entries.size());
@@ -230,7 +231,7 @@ class CalypsoCallbackHandlerTest {
         String body = flatStatus("calypso-h-unmapped", "EXPIRED");
         APIGatewayV2HTTPResponse response = send(body);
         assertEquals(200, response.getStatusCode(), response.getBody());
-        assertEquals("unmapped_status", answer(response).path("error").asText());
+        assertEquals("unmapped_status", answer(response).path("reason").asText());
         assertEquals("UNMAPPED_STATUS", quarantined().get(0).reason());
         assertTrue(ledger.read("calypso-h-unmapped").isEmpty());
     }
@@ -241,5 +242,40 @@ class CalypsoCallbackHandlerTest {
         assertEquals(ApplyResult.APPLIED.name(), answer.path("result").asText());
         assertEquals("calypso-h-answer", answer.path("reference").asText());
         assertEquals("cancelled", answer.path("status").asText());
+    }
+
+    private static String byCalypsoId(String type, long parentExternalId, String extra) {
+        return "{\"type\":\"" + type + "\",\"parentExternalId\":" + parentExternalId
+                + ",\"createdDate\":\"2022-03-15T12:13:05.909616\",\"idempotencyKey\":\"idem-" + parentExternalId + "\","
+                + "\"currency\":\"USDT_TRX\"" + (extra == null ? "" : "," + extra) + "}";
+    }
+
+    @Test
+    void eventsOfOnePayoutWithAndWithoutExternalIdMakeOneRecord() throws Exception {
+        // Calypso's id not yet known: refused (400, quarantined; Calypso retries), never a record of its own.
+        String early = byCalypsoId(CalypsoCallbacks.PAYOUT_CONFIRMED, 580777, null);
+        APIGatewayV2HTTPResponse refused = send(early);
+        assertEquals(400, refused.getStatusCode(), refused.getBody());
+        assertEquals("unknown_payout", answer(refused).path("error").asText());
+        assertTrue(ledger.read("idem-580777").isEmpty(), "the idempotencyKey is not a reference");
+
+        String withReference = "{\"type\":\"PAYOUT_CHANGE_STATUS\",\"parentExternalId\":580777,\"externalId\":\"calypso-one\","
+                + "\"idempotencyKey\":\"idem-580777\",\"currency\":\"USDT_TRX\",\"payoutStatus\":\"In Progress\"}";
+        assertEquals("APPLIED", result(withReference));
+        assertEquals("APPLIED", result(byCalypsoId(CalypsoCallbacks.PAYOUT_CHANGE_STATUS, 580777,
+                "\"payoutStatus\":\"Completed\"")));
+        // The hash arrives after the completion: stale, but the payout gets its chain reference.
+        assertEquals("STALE", result(byCalypsoId(CalypsoCallbacks.PAYOUT_HASH_RECEIVED, 580777,
+                "\"hash\":\"0xfeed\",\"payoutStatus\":\"In Progress\"")));
+        // The early event, replayed (or retried by Calypso), now finds the payout.
+        assertEquals("STALE", result(early));
+        PayoutRecord record = payout("calypso-one");
+        assertEquals(PayoutStatus.PAID, record.state().status());
+        assertEquals("0xfeed", record.state().bankReference());
+        assertEquals("580777", record.state().providerPayoutId());
+        assertTrue(ledger.read("idem-580777").isEmpty());
+        long records = TestTables.dynamo().client().scanPaginator(b -> b.tableName(table)).items().stream()
+                .filter(i -> i.get("sk").s().equals("STATE")).count();
+        assertEquals(1, records, "one payout, one record");
     }
 }

@@ -194,15 +194,18 @@ class CalypsoCallbacksTest {
     }
 
     @Test
-    void idempotencyKeyIsTheFallbackReference() throws CallbackRejected {
+    void withoutExternalIdThePayoutIsNamedByCalypsosOwnIdNeverByTheIdempotencyKey() throws CallbackRejected {
         String body = "{\"type\":\"PAYOUT_CHANGE_STATUS\",\"parentExternalId\":5,\"payoutStatus\":\"COMPLETED\","
                 + "\"idempotencyKey\":\"calypso-idem-1\",\"externalId\":null}";
-        assertEquals("calypso-idem-1", only(body).payoutReference());
+        PayoutOutcome o = only(body);
+        assertEquals(null, o.payoutReference(), "the ledger resolves parentExternalId to the payout's reference");
+        assertEquals("5", o.providerPayoutId());
+        assertTrue(o.identifiedByProviderPayoutId());
     }
 
     @Test
-    void aPayoutWithNoReferenceIsMalformed() {
-        String body = "{\"type\":\"PAYOUT_CHANGE_STATUS\",\"parentExternalId\":5,\"payoutStatus\":\"COMPLETED\"}";
+    void aPayoutWithNeitherExternalIdNorParentExternalIdIsMalformed() {
+        String body = "{\"type\":\"PAYOUT_CHANGE_STATUS\",\"idempotencyKey\":\"k\",\"payoutStatus\":\"COMPLETED\"}";
         assertEquals(CallbackRejected.Reason.MALFORMED, rejected(body).reason());
     }
 

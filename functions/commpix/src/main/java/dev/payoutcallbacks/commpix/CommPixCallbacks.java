@@ -130,6 +130,7 @@ public final class CommPixCallbacks implements ProviderCallbacks {
     private PayoutOutcome payout(String type, PayoutStatus status, JsonNode data, CallbackRequest request,
                                  String masked) throws CallbackRejected {
         String reference = required(data, "externalId", "data.externalId");
+        refuseContradiction(type, status, Json.text(data, "status"));
         PayoutOutcome.Builder outcome = PayoutOutcome.builder(reference, status)
                 .provider(provider())
                 .providerPayoutId(Json.text(data, "id"))
@@ -145,6 +146,30 @@ public final class CommPixCallbacks implements ProviderCallbacks {
             outcome.failureReason(Json.text(data, "reason"));
         }
         return build(outcome);
+    }
+
+    /** data.status words that name an outcome; any other word (or none) leaves the type to decide. */
+    static final Map<String, PayoutStatus> DATA_STATUSES = Map.ofEntries(
+            Map.entry("COMPLETED", PayoutStatus.PAID), Map.entry("PAID", PayoutStatus.PAID),
+            Map.entry("SUCCESS", PayoutStatus.PAID), Map.entry("CONFIRMED", PayoutStatus.PAID),
+            Map.entry("FAILED", PayoutStatus.FAILED), Map.entry("ERROR", PayoutStatus.FAILED),
+            Map.entry("REJECTED", PayoutStatus.FAILED), Map.entry("CANCELED", PayoutStatus.FAILED),
+            Map.entry("CANCELLED", PayoutStatus.FAILED));
+
+    /**
+     * The notification type and its own {@code data.status} must tell one story: a PAYOUT_COMPLETED whose
+     * data.status is FAILED (or the reverse) cannot be applied either way, so it is refused (400, quarantined
+     * for an operator), as Pivot and M2Money refuse their contradictions. PAYOUT_CREATED may already carry a
+     * final data.status (the status when sent): the final notification decides, nothing is contradicted.
+     */
+    static void refuseContradiction(String type, PayoutStatus typeStatus, String dataStatus) throws CallbackRejected {
+        if (dataStatus == null || !typeStatus.terminal()) {
+            return;
+        }
+        PayoutStatus said = DATA_STATUSES.get(dataStatus.trim().toUpperCase(java.util.Locale.ROOT));
+        if (said != null && said != typeStatus) {
+            throw CallbackRejected.malformed(type + " contradicts its data.status \"" + clip(dataStatus) + "\"");
+        }
     }
 
     /**
@@ -170,7 +195,8 @@ public final class CommPixCallbacks implements ProviderCallbacks {
                 .amount(paid)
                 .adjustmentAmount(refunded)
                 .adjustmentId(refundId)
-                // Not the refund's end-to-end id as bankReference: that would overwrite the payout's own.
+                // The original payout's end-to-end id (a fact the payout may lack), not the refund's own.
+                .bankReference(Json.text(original, "transactionEndToEndId"))
                 .receivedAt(request.receivedAt())
                 .rawPayload(masked));
     }

@@ -352,8 +352,9 @@ class CommPixCallbackHandlerTest {
         APIGatewayV2HTTPResponse response = send(body);
         assertEquals(200, response.getStatusCode(), "acknowledged: Comm.Pix's retries cannot fix an unknown type");
         JsonNode answer = json(response);
-        assertEquals("unknown_event", answer.path("error").asText());
-        assertNull(answer.get("result"), "not reported as applied");
+        assertEquals("unknown_event", answer.path("reason").asText());
+        assertEquals("QUARANTINED", answer.path("result").asText(), "not reported as applied");
+        assertNull(answer.get("error"), "a 2xx carries no error");
         List<Quarantine.Entry> entries = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC())
                 .list("commpix");
         assertEquals(1, entries.size());
@@ -387,5 +388,50 @@ class CommPixCallbackHandlerTest {
         assertFalse(entry.rawPayload().contains("12345678909"));
         String everything = TestTables.scan(table).toString();
         assertFalse(everything.contains("12345678909"));
+    }
+
+    private String anomaly(APIGatewayV2HTTPResponse response) throws IOException {
+        return json(response).path("anomaly").asText().replaceAll(":.*", "");
+    }
+
+    @Test
+    void theSameCompletionWithOtherMoneyOrAnotherPixPayoutIsAConflict() throws IOException {
+        assertEquals("APPLIED", result(send(completed("commpix-d1", "\"1000\""))));
+        APIGatewayV2HTTPResponse more = send(completed("commpix-d1", "2000"));
+        assertEquals("CONFLICT", result(more));
+        assertEquals("amount_mismatch", anomaly(more));
+        APIGatewayV2HTTPResponse another = send(completed("commpix-d1", "1000")
+                .replace("c0eb14aa-ef4a-4b36-97cf-f95fffd23d67", "ffffffff-0000-4000-8000-000000000002"));
+        assertEquals("CONFLICT", result(another));
+        assertEquals("duplicate_provider_payout", anomaly(another));
+        assertEquals("DUPLICATE", result(send(completed("commpix-d1", "1000"))));
+        PayoutState s = state("commpix-d1");
+        assertAmount("10.00", s.amount().amount());
+        assertEquals("c0eb14aa-ef4a-4b36-97cf-f95fffd23d67", s.providerPayoutId());
+        assertTrue(s.flaggedForReview());
+    }
+
+    @Test
+    void aRefundFirstThenACompletionWithOtherMoneyIsAConflictNotStale() throws IOException {
+        assertEquals("APPLIED", result(send(refund("commpix-d2", "1000", "300", "rf-1"))));
+        APIGatewayV2HTTPResponse completion = send(completed("commpix-d2", "\"2000\""));
+        assertEquals("CONFLICT", result(completion));
+        assertEquals("amount_mismatch", anomaly(completion));
+        // The same refund id again with another amount: counted once, and flagged.
+        APIGatewayV2HTTPResponse again = send(refund("commpix-d2", "1000", "400", "rf-1"));
+        assertEquals("CONFLICT", result(again));
+        assertEquals("amount_mismatch", anomaly(again));
+        PayoutState s = state("commpix-d2");
+        assertAmount("3.00", s.refunded());
+        assertEquals(PayoutStatus.PARTIALLY_REFUNDED, s.status());
+    }
+
+    @Test
+    void aCompletionWhoseDataStatusSaysFailedIsQuarantinedNotApplied() throws IOException {
+        APIGatewayV2HTTPResponse response = send(completed("commpix-d3", "\"1000\"").replace("\"ANY\"", "\"FAILED\""));
+        assertEquals(400, response.getStatusCode(), response.getBody());
+        assertEquals("malformed", json(response).path("error").asText());
+        assertTrue(ledger.read("commpix-d3").isEmpty());
+        assertEquals(1, new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC()).list("commpix").size());
     }
 }

@@ -147,10 +147,20 @@ class CommPixCallbacksTest {
     }
 
     @Test
-    void dataStatusDoesNotChangeTheMapping() throws CallbackRejected {
+    void aTypeContradictedByItsOwnDataStatusIsRefused() throws CallbackRejected {
         String body = payout("PAYOUT_COMPLETED", "commpix-1", "\"1000\"");
-        assertEquals(PayoutStatus.PAID, only(body.replace("\"ANY\"", "\"FAILED\"")).status());
+        CallbackRejected contradiction = assertThrows(CallbackRejected.class,
+                () -> callbacks.translate(request(body.replace("\"ANY\"", "\"FAILED\""), "203.0.113.10",
+                        "X-Webhook-Token", TOKEN)));
+        assertEquals(CallbackRejected.Reason.MALFORMED, contradiction.reason());
+        assertThrows(CallbackRejected.class, () -> only(payout("PAYOUT_FAILED", "commpix-1", "\"1000\"")
+                .replace("\"ANY\"", "\"completed\"")));
+        // Agreeing, absent or unknown words leave the type to decide; a creation may already say its end.
+        assertEquals(PayoutStatus.PAID, only(body.replace("\"ANY\"", "\"COMPLETED\"")).status());
         assertEquals(PayoutStatus.PAID, only(body.replace(",\"status\":\"ANY\"", "")).status());
+        assertEquals(PayoutStatus.PAID, only(body).status());
+        assertEquals(PayoutStatus.PENDING, only(payout("PAYOUT_CREATED", "commpix-1", "\"1000\"")
+                .replace("\"ANY\"", "\"COMPLETED\"")).status());
     }
 
     @Test
@@ -162,7 +172,8 @@ class CommPixCallbacksTest {
         assertTrue(brl("3.00").sameAs(o.adjustmentAmount()));
         assertTrue(brl("10.00").sameAs(o.amount()));
         assertEquals("c0eb14aa-ef4a-4b36-97cf-f95fffd23d67", o.providerPayoutId());
-        assertNull(o.bankReference(), "the refund's end-to-end id must not replace the payout's");
+        assertEquals("E1234567820261121080000000000001", o.bankReference(),
+                "the original payout's end-to-end id (a fact it may lack), never the refund's own (D99)");
         assertEquals("commpix-1|REFUND|refund-tx-1", o.dedupKey());
         assertEquals("PAYOUT_REFUNDED", o.stage());
     }

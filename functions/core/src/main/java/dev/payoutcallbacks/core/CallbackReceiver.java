@@ -164,6 +164,10 @@ public final class CallbackReceiver {
             }
             try {
                 return apply(translation, log);
+            } catch (UnknownPayout unknown) {
+                // Never a new record for a payout named only by an alias nobody registered: kept for replay.
+                return quarantined(request, new CallbackRejected(CallbackRejected.Reason.UNKNOWN_PAYOUT, 400,
+                        unknown.getMessage()), log);
             } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException refused) {
                 if (refused.statusCode() != 400 || refused.awsErrorDetails() == null
                         || !"ValidationException".equals(refused.awsErrorDetails().errorCode())) {
@@ -252,6 +256,9 @@ public final class CallbackReceiver {
                 } catch (CallbackRejected stillRejected) {
                     outcome = "still " + stillRejected.reason().name() + ": " + stillRejected.getMessage();
                     r.put("error", outcome);
+                } catch (UnknownPayout stillUnknown) {
+                    outcome = "still " + CallbackRejected.Reason.UNKNOWN_PAYOUT.name() + ": " + stillUnknown.getMessage();
+                    r.put("error", outcome);
                 } catch (java.io.IOException unreadable) {
                     throw new IllegalStateException(unreadable);
                 }
@@ -306,10 +313,12 @@ public final class CallbackReceiver {
         String id = quarantine.store(provider.provider(), rejected.reason(), rejected.getMessage(), request, kept);
         log.put("result", "quarantined");
         log.put("reason", rejected.reason().name());
-        ObjectNode body = Json.newObject()
-                .put("error", rejected.reason().name().toLowerCase(java.util.Locale.ROOT))
-                .put("message", rejected.getMessage())
-                .put("quarantineId", id);
+        String reason = rejected.reason().name().toLowerCase(java.util.Locale.ROOT);
+        // A 2xx (a provider that would retry a 4xx forever) says what happened, not that something failed.
+        ObjectNode body = rejected.httpStatus() < 300
+                ? Json.newObject().put("result", "QUARANTINED").put("reason", reason)
+                : Json.newObject().put("error", reason);
+        body.put("message", rejected.getMessage()).put("quarantineId", id);
         return HttpAnswers.json(rejected.httpStatus(), body);
     }
 
@@ -319,7 +328,7 @@ public final class CallbackReceiver {
             Applied applied = ledger.apply(outcome);
             ObjectNode r = Json.newObject()
                     .put("result", applied.result().name())
-                    .put("reference", outcome.payoutReference())
+                    .put("reference", applied.state().reference()) // the payout an alias resolved to, too
                     .put("version", applied.state().version());
             if (applied.state().status() != null) {
                 r.put("status", applied.state().status().wireName());

@@ -6,7 +6,8 @@ package dev.payoutcallbacks.core;
  * retry policy makes sensible (a provider that retries 4xx forever may deserve a 200).
  */
 public final class CallbackRejected extends Exception {
-    public enum Reason { MALFORMED, UNKNOWN_EVENT, UNMAPPED_STATUS }
+    /** UNKNOWN_PAYOUT: names its payout only by an order key or provider payout id no payout is known by. */
+    public enum Reason { MALFORMED, UNKNOWN_EVENT, UNMAPPED_STATUS, UNKNOWN_PAYOUT }
 
     private final Reason reason;
     private final int httpStatus;

@@ -18,5 +18,7 @@ public record HistoryEntry(
         String eventTime,
         String receivedAt,
         String anomaly,
-        String rawPayload) {
+        String rawPayload,
+        /* The dedup keys this outcome added to the payout's seen set (its news key, or a disagreement's key...). */
+        java.util.List<String> seenKeys) {
 }

@@ -47,6 +47,10 @@ public final class Json {
         try {
             rejectExponents(body);
             node = MAPPER.readTree(body);
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            // Jackson's message names its own settings and methods: say what the sender can change.
+            throw CallbackRejected.malformed("body exceeds this receiver's limits (nesting at most 32 deep, numbers at"
+                    + " most 40 digits, strings at most 64 KB)");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw CallbackRejected.malformed("body is not valid JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
@@ -113,13 +117,16 @@ public final class Json {
         }
     }
 
-    /** Text of a field that may arrive as a JSON string or number (exact, no exponent expansion). */
+    /**
+     * Text of a field that may arrive as a JSON string or number (exact, no exponent expansion). A string is
+     * taken as sent: " 10.00" is not an amount (refused by the parser that reads it), nor an id equal to "10".
+     */
     public static String scalarText(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
         if (node.isTextual()) {
-            return node.textValue().trim();
+            return node.textValue();
         }
         if (node.isNumber()) {
             return node.isBigDecimal() ? node.decimalValue().toPlainString() : node.asText();

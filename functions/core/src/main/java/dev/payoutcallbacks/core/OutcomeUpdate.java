@@ -45,6 +45,17 @@ final class OutcomeUpdate {
     static Optional<UpdateItemRequest> request(String table, String pk, PayoutOutcome o, String historySk,
                                                SdkBytes seenKey, String attemptId, Instant now,
                                                StuckThresholds stuckAfter) {
+        return request(table, pk, o, historySk, List.of(seenKey), null, attemptId, now, stuckAfter);
+    }
+
+    /**
+     * @param seenKeys   the keys the outcome adds to {@code seen}; the first is its news (dedup) key
+     * @param recordedAs the key texts, for the history entry, when more than the news key is recorded
+     */
+    static Optional<UpdateItemRequest> request(String table, String pk, PayoutOutcome o, String historySk,
+                                               List<SdkBytes> seenKeys, List<String> recordedAs, String attemptId,
+                                               Instant now, StuckThresholds stuckAfter) {
+        SdkBytes seenKey = seenKeys.get(0);
         if (o.operator() != null) {
             return Optional.empty(); // resolutions depend on the review flag: decided in Java
         }
@@ -80,6 +91,11 @@ final class OutcomeUpdate {
                     + u.name("refunded") + ") OR " + u.name("refunded") + " = " + zero + ")) OR ("
                     + u.name("amount") + " = " + u.value(AttributeValue.fromS(o.amount().amountText())) + " AND "
                     + u.name("currency") + " = " + u.value(AttributeValue.fromS(o.amount().currency())) + "))");
+        }
+        if (o.providerPayoutId() != null) {
+            // PayoutDecision: another provider payout for this payout is a disagreement, never applied.
+            u.conditions.add("(attribute_not_exists(" + u.name("providerPayoutId") + ") OR " + u.name("providerPayoutId")
+                    + " = " + u.value(AttributeValue.fromS(o.providerPayoutId())) + ")");
         }
         // PayoutState.applied keeps a registered provider and takes the outcome's otherwise: pin them equal.
         String provider = u.value(AttributeValue.fromS(o.provider()));
@@ -128,13 +144,13 @@ final class OutcomeUpdate {
             u.removes.add(u.name(PayoutItems.CHECK_AFTER));
         }
         u.set(LAST_OUTCOME, AttributeValue.fromM(
-                PayoutItems.outcomeEntry(historySk, o, ApplyResult.APPLIED, after, null)));
+                PayoutItems.outcomeEntry(historySk, o, ApplyResult.APPLIED, after, null, recordedAs)));
         u.set(LAST_WRITE, AttributeValue.fromS(attemptId));
         String one = u.value(AttributeValue.fromN("1"));
         u.adds.add(u.name("version") + " " + one);
         u.adds.add(u.name("revision") + " " + one);
         u.adds.add(u.name(RECORDED) + " " + one);
-        u.adds.add(u.name(SEEN) + " " + u.value(AttributeValue.fromBs(List.of(seenKey))));
+        u.adds.add(u.name(SEEN) + " " + u.value(AttributeValue.fromBs(seenKeys)));
 
         String expression = "SET " + String.join(", ", u.sets) + " ADD " + String.join(", ", u.adds)
                 + (u.removes.isEmpty() ? "" : " REMOVE " + String.join(", ", u.removes));
@@ -148,6 +164,81 @@ final class OutcomeUpdate {
                 .returnValues(ReturnValue.ALL_NEW)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build());
+    }
+
+    /**
+     * Records a STALE or CONFLICT outcome without racing on the revision: one UpdateItem that adds the
+     * outcome's keys to {@code seen}, sets it as lastOutcome, fills in the facts the payout lacked and, for a
+     * conflict, flags the payout, on condition that everything {@link PayoutDecision} read to decide it is
+     * still as it was (status, amount, refunded total, provider payout, bank reference, order key, provider,
+     * registration). Concurrent stale or conflicting deliveries to one payout thus all record at first try:
+     * none of them changes what the others were decided on.
+     */
+    static UpdateItemRequest recording(String table, String pk, PayoutState current, PayoutDecision d,
+                                       PayoutOutcome o, String historySk, List<SdkBytes> seenKeys,
+                                       List<String> recordedAs, String attemptId, Instant now) {
+        if (d.result() != ApplyResult.STALE && d.result() != ApplyResult.CONFLICT) {
+            throw new IllegalArgumentException("only stale and conflicting outcomes are recorded this way");
+        }
+        OutcomeUpdate u = new OutcomeUpdate();
+        PayoutState next = d.next();
+        u.conditions.add("attribute_exists(" + u.name(PayoutLedger.PK) + ")");
+        for (SdkBytes key : seenKeys) {
+            u.conditions.add("NOT contains(" + u.name(SEEN) + ", " + u.value(AttributeValue.fromB(key)) + ")");
+        }
+        u.unchanged("status", current.status() == null ? null : current.status().wireName());
+        u.unchanged("amount", current.amount() == null ? null : current.amount().amountText());
+        u.unchanged("currency", current.amount() == null ? null : current.amount().currency());
+        String refunded = u.value(AttributeValue.fromN(current.refunded().toPlainString()));
+        u.conditions.add(current.refunded().signum() == 0
+                ? "(attribute_not_exists(" + u.name("refunded") + ") OR " + u.name("refunded") + " = " + refunded + ")"
+                : u.name("refunded") + " = " + refunded);
+        u.unchanged("providerPayoutId", current.providerPayoutId());
+        u.unchanged("bankReference", current.bankReference());
+        u.unchanged("orderKey", current.orderKey());
+        u.unchanged("provider", current.provider());
+        u.conditions.add((current.registered() ? "attribute_exists(" : "attribute_not_exists(") + u.name("registeredAt") + ")");
+
+        for (String[] fact : new String[][] {{"providerPayoutId", current.providerPayoutId(), next.providerPayoutId()},
+                {"bankReference", current.bankReference(), next.bankReference()},
+                {"orderKey", current.orderKey(), next.orderKey()}}) {
+            if (fact[1] == null && fact[2] != null) {
+                u.set(fact[0], AttributeValue.fromS(fact[2]));
+            }
+        }
+        String one = u.value(AttributeValue.fromN("1"));
+        if (d.result() == ApplyResult.CONFLICT) {
+            u.sets.add(u.name("reviewReason") + " = if_not_exists(" + u.name("reviewReason") + ", "
+                    + u.value(AttributeValue.fromS(d.anomaly())) + ")");
+            u.set(PayoutItems.REVIEW_QUEUE, AttributeValue.fromS(PayoutItems.REVIEW));
+            u.sets.add(u.name(PayoutItems.FLAGGED_AT) + " = if_not_exists(" + u.name(PayoutItems.FLAGGED_AT) + ", "
+                    + u.value(AttributeValue.fromS(Timestamps.sortable(next.flaggedAt() != null ? next.flaggedAt() : now)))
+                    + ")");
+            u.adds.add(u.name("anomalies") + " " + one);
+        }
+        u.set("updatedAt", AttributeValue.fromS(Timestamps.sortable(now)));
+        u.set(LAST_OUTCOME, AttributeValue.fromM(PayoutItems.outcomeEntry(historySk, o, d.result(), next.status(),
+                d.anomaly(), recordedAs)));
+        u.set(LAST_WRITE, AttributeValue.fromS(attemptId));
+        u.adds.add(u.name("revision") + " " + one);
+        u.adds.add(u.name(RECORDED) + " " + one);
+        u.adds.add(u.name(SEEN) + " " + u.value(AttributeValue.fromBs(seenKeys)));
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(PayoutLedger.key(pk, PayoutLedger.STATE_SK))
+                .conditionExpression(String.join(" AND ", u.conditions))
+                .updateExpression("SET " + String.join(", ", u.sets) + " ADD " + String.join(", ", u.adds))
+                .expressionAttributeNames(u.names)
+                .expressionAttributeValues(u.values)
+                .returnValues(ReturnValue.ALL_NEW)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    /** Condition: the string attribute still has the value decided on (absent when null). */
+    private void unchanged(String attribute, String decidedOn) {
+        conditions.add(decidedOn == null ? "attribute_not_exists(" + name(attribute) + ")"
+                : name(attribute) + " = " + value(AttributeValue.fromS(decidedOn)));
     }
 
     private String name(String attribute) {

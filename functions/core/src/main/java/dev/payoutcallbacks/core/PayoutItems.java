@@ -9,6 +9,7 @@ import static dev.payoutcallbacks.core.PayoutLedger.s;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -31,6 +32,10 @@ final class PayoutItems {
     static final String REFUNDABLE = "refundable";
     /** The id of the apply attempt that wrote last: tells our own write (answer lost, SDK retried) from another. */
     static final String LAST_WRITE = "lastWrite";
+    /** List, on a history entry: the dedup keys it added to {@code seen}, when not just its news key. */
+    static final String RECORDED_AS = "recordedAs";
+    /** String set: the alias items (order key, provider payout id) already written for this payout. */
+    static final String ALIASES = "aliases";
 
     private PayoutItems() {
     }
@@ -82,7 +87,7 @@ final class PayoutItems {
      * last recorded outcome) into a replacement item, so a whole-item write keeps them.
      */
     static void carryUnmodelled(Map<String, AttributeValue> stored, Map<String, AttributeValue> replacement) {
-        for (String name : new String[] {SEEN, LAST_OUTCOME, RECORDED, LAST_WRITE}) {
+        for (String name : new String[] {SEEN, LAST_OUTCOME, RECORDED, LAST_WRITE, ALIASES}) {
             AttributeValue v = stored.get(name);
             if (v != null) {
                 replacement.putIfAbsent(name, v);
@@ -120,6 +125,15 @@ final class PayoutItems {
      */
     static Map<String, AttributeValue> outcomeEntry(String historySk, PayoutOutcome o, ApplyResult result,
                                                     PayoutStatus statusAfter, String anomaly) {
+        return outcomeEntry(historySk, o, result, statusAfter, anomaly, null);
+    }
+
+    /**
+     * @param recordedAs the dedup keys this outcome added to {@code seen} when they are not just its news
+     *                   key (a disagreement's key; a refund id with its amount); null otherwise
+     */
+    static Map<String, AttributeValue> outcomeEntry(String historySk, PayoutOutcome o, ApplyResult result,
+                                                    PayoutStatus statusAfter, String anomaly, List<String> recordedAs) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(SK, s(historySk));
         item.put("result", s(result.name()));
@@ -143,6 +157,9 @@ final class PayoutItems {
         putIfPresent(item, "bankReference", o.bankReference());
         putIfPresent(item, "eventTime", o.eventTime() == null ? null : Timestamps.sortable(o.eventTime()));
         putIfPresent(item, "anomaly", anomaly);
+        if (recordedAs != null && !recordedAs.equals(List.of(o.dedupKey()))) {
+            item.put(RECORDED_AS, AttributeValue.fromL(recordedAs.stream().map(PayoutLedger::s).toList()));
+        }
         putIfPresent(item, "rawPayload", o.rawPayload());
         return OutcomeEntries.compact(item);
     }
@@ -177,7 +194,10 @@ final class PayoutItems {
                 str(item, "eventTime"),
                 str(item, "receivedAt"),
                 str(item, "anomaly"),
-                str(item, "rawPayload"));
+                str(item, "rawPayload"),
+                item.get(RECORDED_AS) != null && item.get(RECORDED_AS).hasL()
+                        ? item.get(RECORDED_AS).l().stream().map(AttributeValue::s).toList()
+                        : List.of(str(item, "dedupKey")));
     }
 
     private static Money money(Map<String, AttributeValue> item, String amount, String currency) {

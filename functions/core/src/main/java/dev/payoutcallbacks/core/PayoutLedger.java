@@ -125,20 +125,29 @@ public final class PayoutLedger {
      * the newer item, so the loop decides again without a read.
      */
     public Applied apply(PayoutOutcome outcome) {
+        if (outcome.payoutReference() == null) {
+            outcome = outcome.withReference(resolve(outcome));
+        }
         String pk = payoutKey(outcome.payoutReference());
         SdkBytes seenKey = seenKey(outcome.dedupKey());
+        // A refund or reversal named by the provider's id is recorded with its amount too, so the same id
+        // again with another amount is told apart from its redelivery.
+        String contentKey = outcome.adjustmentContentKey();
+        List<SdkBytes> newsKeys = contentKey == null ? List.of(seenKey) : List.of(seenKey, seenKey(contentKey));
+        List<String> newsRecordedAs = contentKey == null ? null : List.of(outcome.dedupKey(), contentKey);
         String historySk = historySortKey(outcome);
         String attemptId = attemptIds.get();
         double readUnits = 0;
         double writeUnits = 0;
         Map<String, AttributeValue> stored;
-        Optional<UpdateItemRequest> direct = OutcomeUpdate.request(table, pk, outcome, historySk, seenKey, attemptId,
-                clock.instant(), stuckAfter);
+        Optional<UpdateItemRequest> direct = OutcomeUpdate.request(table, pk, outcome, historySk, newsKeys,
+                newsRecordedAs, attemptId, clock.instant(), stuckAfter);
         if (direct.isPresent()) {
             try {
                 UpdateItemResponse applied = db.updateItem(direct.get().toBuilder()
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
                 writeUnits += units(applied.consumedCapacity());
+                writeUnits += keepAliases(pk, outcome, applied.attributes());
                 return new Applied(ApplyResult.APPLIED, PayoutItems.state(applied.attributes()), 1, readUnits,
                         writeUnits, null);
             } catch (ConditionalCheckFailedException notThisWay) {
@@ -151,7 +160,7 @@ public final class PayoutLedger {
             stored = read.hasItem() ? read.item() : Map.of();
         }
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            if (isOwnLostWrite(stored, attemptId, historySk, seenKey)) {
+            if (isOwnLostWrite(stored, attemptId, historySk)) {
                 // Our own write landed and its answer was lost; the SDK's retry then met its own effect.
                 Map<String, AttributeValue> last = stored.get(PayoutItems.LAST_OUTCOME).m();
                 return new Applied(ApplyResult.valueOf(PayoutItems.str(last, "result")), PayoutItems.state(stored),
@@ -159,22 +168,52 @@ public final class PayoutLedger {
             }
             boolean exists = !stored.isEmpty();
             PayoutState current = exists ? PayoutItems.state(stored) : PayoutState.none(outcome.payoutReference());
-            if (seen(stored).contains(seenKey)) {
+            List<SdkBytes> seen = seen(stored);
+            // The same news is a DUPLICATE only when it says the same thing: otherwise it is decided (and
+            // is then a disagreement, a CONFLICT), never swallowed by its dedup key.
+            boolean newsSeen = seen.contains(seenKey);
+            boolean otherAdjustment = newsSeen && contentKey != null && !seen.contains(newsKeys.get(1));
+            String disagreementKey = PayoutDecision.disagreementKey(current, outcome, otherAdjustment);
+            if (disagreementKey != null && seen.contains(seenKey(disagreementKey))) {
+                return new Applied(ApplyResult.DUPLICATE, current, attempt, readUnits, writeUnits, null); // the same disagreement again
+            }
+            if (newsSeen && disagreementKey == null) {
                 return new Applied(ApplyResult.DUPLICATE, current, attempt, readUnits, writeUnits, null);
             }
-            PayoutDecision decision = PayoutDecision.decide(current, outcome);
-            Map<String, AttributeValue> item = recordingItem(pk, stored, outcome, historySk, seenKey, attemptId, decision);
+            PayoutDecision decision = PayoutDecision.decide(current, outcome, otherAdjustment);
+            List<SdkBytes> keys = decision.disagrees() ? List.of(seenKey(disagreementKey)) : newsKeys;
+            List<String> recordedAs = decision.disagrees() ? List.of(disagreementKey) : newsRecordedAs;
+            boolean recordOnly = exists && (decision.result() == ApplyResult.STALE || decision.result() == ApplyResult.CONFLICT);
             try {
-                PutItemResponse written = db.putItem(b -> b.tableName(table).item(item)
-                        .conditionExpression(exists ? "revision = :v" : "attribute_not_exists(pk)")
-                        .expressionAttributeValues(exists ? Map.of(":v", n(current.revision())) : null)
-                        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-                writeUnits += units(written.consumedCapacity());
-                return new Applied(decision.result(), decision.next(), attempt, readUnits, writeUnits, decision.anomaly());
+                Map<String, AttributeValue> after;
+                if (recordOnly) {
+                    // Nothing the state was decided on changes: recorded without the revision guard (no race).
+                    UpdateItemResponse recorded = db.updateItem(OutcomeUpdate.recording(table, pk, current, decision,
+                            outcome, historySk, keys, recordedAs, attemptId, clock.instant()).toBuilder()
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
+                    writeUnits += units(recorded.consumedCapacity());
+                    after = recorded.attributes();
+                } else {
+                    Map<String, AttributeValue> item = recordingItem(pk, stored, outcome, historySk, keys, recordedAs,
+                            attemptId, decision);
+                    PutItemResponse written = db.putItem(b -> b.tableName(table).item(item)
+                            .conditionExpression(exists ? "revision = :v" : "attribute_not_exists(pk)")
+                            .expressionAttributeValues(exists ? Map.of(":v", n(current.revision())) : null)
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                    writeUnits += units(written.consumedCapacity());
+                    after = item;
+                }
+                if (!decision.disagrees()) {
+                    writeUnits += keepAliases(pk, outcome, after);
+                }
+                PayoutState state = recordOnly ? PayoutItems.state(after) : decision.next();
+                return new Applied(decision.result(), state, attempt, readUnits, writeUnits, decision.anomaly());
             } catch (ConditionalCheckFailedException moved) {
                 stored = moved.hasItem() ? moved.item() : Map.of();
-                backOff(attempt); // another writer got there first: decide again on what it wrote
+                if (!recordOnly) {
+                    backOff(attempt); // another writer got there first: decide again on what it wrote
+                }
             }
         }
         throw new ApplyContention("payout " + outcome.payoutReference() + " still changing after "
@@ -184,6 +223,120 @@ public final class PayoutLedger {
     /** A strongly consistent GetItem of a state item that never exists (SnapStart priming): reads nothing. */
     void primeGet(String neverAPayout) {
         db.getItem(b -> b.tableName(table).key(key(payoutKey(neverAPayout), STATE_SK)).consistentRead(true));
+    }
+
+    /** The alias item of an order key: the payout reference it names. */
+    static String orderKeyAlias(String orderKey) {
+        return "ALIAS#ORDER#" + orderKey;
+    }
+
+    /** The alias item of a provider's payout id, for providers whose events may lack the reference. */
+    static String providerPayoutAlias(String provider, String providerPayoutId) {
+        return "ALIAS#PAYOUT#" + provider + "#" + providerPayoutId;
+    }
+
+    static final String ALIAS_SK = "ALIAS";
+
+    /** The aliases an outcome (or registration) naming its payout in several ways establishes. */
+    static List<String> aliases(String orderKey, String provider, String providerPayoutId, boolean byProviderPayoutId) {
+        List<String> aliases = new ArrayList<>(2);
+        if (orderKey != null) {
+            aliases.add(orderKeyAlias(orderKey));
+        }
+        if (byProviderPayoutId && providerPayoutId != null) {
+            aliases.add(providerPayoutAlias(provider, providerPayoutId));
+        }
+        return aliases;
+    }
+
+    /**
+     * The payout an outcome without a reference names, by its order key or its provider payout id.
+     *
+     * @throws UnknownPayout when no payout is known by either: never a new record
+     */
+    private String resolve(PayoutOutcome o) {
+        for (String alias : aliases(o.orderKey(), o.provider(), o.providerPayoutId(), o.identifiedByProviderPayoutId())) {
+            GetItemResponse found = db.getItem(b -> b.tableName(table).key(key(alias, ALIAS_SK)).consistentRead(true));
+            if (found.hasItem() && found.item().get("reference") != null) {
+                return found.item().get("reference").s();
+            }
+        }
+        throw new UnknownPayout(o.orderKey() != null
+                ? "no payout is known by this order key; send payout_reference, or register the payout with its order_key first"
+                : "no payout is known by this provider payout id and the callback names no merchant reference");
+    }
+
+    /**
+     * Writes the alias items (order key, provider payout id → reference) a recorded outcome establishes and
+     * the payout item does not list yet: the first time a payout is seen with both names. A name already
+     * taken by another payout keeps its first owner. Returns the write units spent (0 almost always).
+     */
+    private double keepAliases(String pk, PayoutOutcome o, Map<String, AttributeValue> payoutItem) {
+        List<String> wanted = aliases(o.orderKey(), o.provider(), o.providerPayoutId(), o.identifiedByProviderPayoutId());
+        return writeAliases(pk, o.payoutReference(), wanted, payoutItem);
+    }
+
+    double writeAliases(String pk, String reference, List<String> wanted, Map<String, AttributeValue> payoutItem) {
+        List<String> missing = missingAliases(wanted, payoutItem);
+        if (missing.isEmpty()) {
+            return 0;
+        }
+        double units = putAliasItems(reference, missing);
+        try {
+            units += units(db.updateItem(b -> b.tableName(table).key(key(pk, STATE_SK))
+                    .conditionExpression("attribute_exists(pk)")
+                    .updateExpression("ADD #a :a")
+                    .expressionAttributeNames(Map.of("#a", PayoutItems.ALIASES))
+                    .expressionAttributeValues(Map.of(":a", AttributeValue.fromSs(missing)))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).consumedCapacity());
+        } catch (ConditionalCheckFailedException gone) {
+            // cannot happen for a recorded payout; the aliases stand on their own
+        }
+        return units;
+    }
+
+    /** For a whole-item write (registration): writes the missing alias items and lists them on the item. */
+    void writeAliasItems(String reference, List<String> wanted, Map<String, AttributeValue> payoutItem) {
+        List<String> missing = missingAliases(wanted, payoutItem);
+        if (missing.isEmpty()) {
+            return;
+        }
+        putAliasItems(reference, missing);
+        Set<String> all = new HashSet<>(missing);
+        AttributeValue listed = payoutItem.get(PayoutItems.ALIASES);
+        if (listed != null && listed.hasSs()) {
+            all.addAll(listed.ss());
+        }
+        payoutItem.put(PayoutItems.ALIASES, AttributeValue.fromSs(new ArrayList<>(all)));
+    }
+
+    private static List<String> missingAliases(List<String> wanted, Map<String, AttributeValue> payoutItem) {
+        AttributeValue listed = payoutItem == null ? null : payoutItem.get(PayoutItems.ALIASES);
+        List<String> missing = new ArrayList<>();
+        for (String alias : wanted) {
+            if (listed == null || !listed.hasSs() || !listed.ss().contains(alias)) {
+                missing.add(alias);
+            }
+        }
+        return missing;
+    }
+
+    private double putAliasItems(String reference, List<String> aliases) {
+        double units = 0;
+        for (String alias : aliases) {
+            Map<String, AttributeValue> item = new HashMap<>(key(alias, ALIAS_SK));
+            item.put("reference", s(reference));
+            try {
+                units += units(db.putItem(b -> b.tableName(table).item(item)
+                        .conditionExpression("attribute_not_exists(pk) OR #r = :r")
+                        .expressionAttributeNames(Map.of("#r", "reference"))
+                        .expressionAttributeValues(Map.of(":r", s(reference)))
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).consumedCapacity());
+            } catch (ConditionalCheckFailedException takenByAnother) {
+                // first owner wins; the payout is still found by its reference
+            }
+        }
+        return units;
     }
 
     /**
@@ -209,19 +362,19 @@ public final class PayoutLedger {
      * CONFLICT are all recorded, so a redelivery of any of them is a DUPLICATE.
      */
     private Map<String, AttributeValue> recordingItem(String pk, Map<String, AttributeValue> stored, PayoutOutcome o,
-                                                      String historySk, SdkBytes seenKey, String attemptId,
-                                                      PayoutDecision d) {
+                                                      String historySk, List<SdkBytes> keys, List<String> recordedAs,
+                                                      String attemptId, PayoutDecision d) {
         Instant now = clock.instant();
         PayoutState next = d.result() == ApplyResult.STALE ? d.next().touched() : d.next();
         Instant checkAfter = dueAfter(next, next.lastOutcomeAt() != null ? next.lastOutcomeAt() : now);
         Map<String, AttributeValue> item = PayoutItems.stateItem(pk, next, now, checkAfter);
         PayoutItems.carryUnmodelled(stored, item);
         List<SdkBytes> seen = new ArrayList<>(seen(stored));
-        seen.add(seenKey);
+        seen.addAll(keys);
         item.put(PayoutItems.SEEN, AttributeValue.fromBs(seen));
         item.put(PayoutItems.RECORDED, n(PayoutItems.num(stored, PayoutItems.RECORDED) + 1));
         item.put(PayoutItems.LAST_OUTCOME, AttributeValue.fromM(PayoutItems.outcomeEntry(historySk, o, d.result(),
-                d.next().status(), d.anomaly())));
+                d.next().status(), d.anomaly(), recordedAs)));
         item.put(PayoutItems.LAST_WRITE, s(attemptId));
         return item;
     }
@@ -235,18 +388,16 @@ public final class PayoutLedger {
 
     /**
      * The stored item is the effect of this very attempt only when it carries our attempt id AND records this
-     * outcome (its history key, its dedup key in {@code seen}). The attempt id alone is not proof: should two
-     * writers ever draw the same id, taking the other's item for our lost answer would answer 200 for an
-     * outcome never recorded.
+     * outcome as its last (its history key: the outcome's receive time and dedup key). The attempt id alone is not
+     * proof: should two writers ever draw the same id, taking the other's item for our lost answer would answer
+     * 200 for an outcome never recorded. (Not the seen set: a disagreement is recorded under its own key.)
      */
-    private static boolean isOwnLostWrite(Map<String, AttributeValue> stored, String attemptId, String historySk,
-                                          SdkBytes seenKey) {
+    private static boolean isOwnLostWrite(Map<String, AttributeValue> stored, String attemptId, String historySk) {
         if (!attemptId.equals(PayoutItems.str(stored, PayoutItems.LAST_WRITE))) {
             return false;
         }
         AttributeValue last = stored.get(PayoutItems.LAST_OUTCOME);
-        return last != null && last.hasM() && historySk.equals(PayoutItems.str(last.m(), SK))
-                && seen(stored).contains(seenKey);
+        return last != null && last.hasM() && historySk.equals(PayoutItems.str(last.m(), SK));
     }
 
     private static List<SdkBytes> seen(Map<String, AttributeValue> stored) {

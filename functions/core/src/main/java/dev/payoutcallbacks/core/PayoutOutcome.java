@@ -25,9 +25,15 @@ public final class PayoutOutcome {
     private final String rawPayload;
     private final String operator;
     private final String resolutionId;
+    private final boolean identifiedByProviderPayoutId;
 
     private PayoutOutcome(Builder b) {
-        this.payoutReference = requireText(b.payoutReference, "payoutReference");
+        this.identifiedByProviderPayoutId = b.identifiedByProviderPayoutId;
+        // Without a reference an outcome must name its payout another way the ledger can resolve (an
+        // order key, or a provider payout id its provider identifies payouts by): never a new payout.
+        boolean findable = b.orderKey != null && !b.orderKey.isBlank()
+                || identifiedByProviderPayoutId && b.providerPayoutId != null && !b.providerPayoutId.isBlank();
+        this.payoutReference = b.payoutReference == null && findable ? null : requireText(b.payoutReference, "payoutReference");
         this.status = Objects.requireNonNull(b.status, "status");
         this.provider = requireText(b.provider, "provider");
         this.receivedAt = Objects.requireNonNull(b.receivedAt, "receivedAt");
@@ -50,16 +56,30 @@ public final class PayoutOutcome {
         if (status.isRefund() && adjustmentAmount == null) {
             throw new IllegalArgumentException("a refund needs its refunded amount");
         }
-        if (payoutReference.length() > 256) {
+        if (payoutReference != null && payoutReference.length() > 256) {
             throw new IllegalArgumentException("payout reference longer than 256 characters");
         }
-        for (String[] field : new String[][] {{"stage", stage}, {"adjustment id", adjustmentId},
+        for (String[] field : new String[][] {{"payout reference", payoutReference}, {"stage", stage}, {"adjustment id", adjustmentId},
                 {"resolution id", resolutionId}, {"provider payout id", providerPayoutId}, {"order key", orderKey},
                 {"bank reference", bankReference}, {"provider", provider}}) {
             if (field[1] != null && field[1].length() > 256) {
                 throw new IllegalArgumentException(field[0] + " longer than 256 characters");
             }
+            if (field[1] != null && hasControlCharacter(field[1])) {
+                // A NUL or line break in an identifier is never a provider's intent; stored, it breaks keys and logs.
+                throw new IllegalArgumentException(field[0] + " contains control characters");
+            }
         }
+    }
+
+    private static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String requireText(String value, String name) {
@@ -79,6 +99,9 @@ public final class PayoutOutcome {
      * so a later paid/failed still applies; open stages and each refund are distinct outcomes.
      */
     public String dedupKey() {
+        if (payoutReference == null) {
+            throw new IllegalStateException("an outcome's payout is resolved (withReference) before it is deduplicated");
+        }
         StringBuilder key = new StringBuilder(payoutReference).append('|');
         if (operator != null) {
             return key.append("RESOLVED|").append(resolutionId).toString();
@@ -93,7 +116,43 @@ public final class PayoutOutcome {
         return key.toString();
     }
 
+    /**
+     * For a refund or reversal named by the provider's transaction id: that id with its amount. The id alone
+     * is the news (counted once); a redelivery of the id with another amount is a disagreement. Null otherwise.
+     */
+    public String adjustmentContentKey() {
+        return adjustmentId == null || adjustmentAmount == null ? null
+                : dedupKey() + "|AMOUNT|" + moneyText(adjustmentAmount);
+    }
+
+    private static String moneyText(Money m) {
+        return m == null ? "" : m.amount().stripTrailingZeros().toPlainString() + " " + m.currency();
+    }
+
+    /** This outcome for the payout its order key or provider payout id resolved to. */
+    public PayoutOutcome withReference(String reference) {
+        Builder b = new Builder().payoutReference(reference).orderKey(orderKey).provider(provider)
+                .providerPayoutId(providerPayoutId).status(status).stage(stage).amount(amount)
+                .adjustmentAmount(adjustmentAmount).adjustmentId(adjustmentId).failureReason(failureReason)
+                .bankReference(bankReference).eventTime(eventTime).receivedAt(receivedAt).source(source)
+                .rawPayload(rawPayload);
+        b.identifiedByProviderPayoutId = identifiedByProviderPayoutId;
+        if (operator != null) {
+            b.resolvedBy(operator, resolutionId);
+        }
+        return b.build();
+    }
+
+    /**
+     * Null when the outcome names its payout only by order key or by the provider's payout id: the ledger
+     * resolves it ({@link #withReference}) or refuses it, never making a new payout of it.
+     */
     public String payoutReference() { return payoutReference; }
+    /**
+     * True when the provider identifies its payouts by {@link #providerPayoutId} (its events may lack the
+     * merchant's reference): the ledger keeps that id as an alias of the payout's reference.
+     */
+    public boolean identifiedByProviderPayoutId() { return identifiedByProviderPayoutId; }
     public String orderKey() { return orderKey; }
     public String provider() { return provider; }
     public String providerPayoutId() { return providerPayoutId; }
@@ -121,7 +180,7 @@ public final class PayoutOutcome {
     @Override
     public String toString() {
         // No raw payload: it may carry data that has no place in logs.
-        return "PayoutOutcome[" + dedupKey() + " from " + provider + "/" + source.wireName() + "]";
+        return "PayoutOutcome[" + (payoutReference == null ? "(unresolved)|" + status.name() : dedupKey()) + " from " + provider + "/" + source.wireName() + "]";
     }
 
     public static final class Builder {
@@ -142,6 +201,7 @@ public final class PayoutOutcome {
         private String rawPayload;
         private String operator;
         private String resolutionId;
+        private boolean identifiedByProviderPayoutId;
 
         public Builder payoutReference(String v) { this.payoutReference = v; return this; }
         public Builder orderKey(String v) { this.orderKey = v; return this; }
@@ -158,6 +218,8 @@ public final class PayoutOutcome {
         public Builder receivedAt(Instant v) { this.receivedAt = v; return this; }
         public Builder source(OutcomeSource v) { this.source = v; return this; }
         public Builder rawPayload(String v) { this.rawPayload = v; return this; }
+        /** The provider identifies payouts by their providerPayoutId (see {@link PayoutOutcome#identifiedByProviderPayoutId}). */
+        public Builder identifiedByProviderPayoutId() { this.identifiedByProviderPayoutId = true; return this; }
         /** Marks an operator's resolution (see {@link PayoutDecision}): it overrides the transition table. */
         public Builder resolvedBy(String operator, String resolutionId) {
             this.operator = operator;

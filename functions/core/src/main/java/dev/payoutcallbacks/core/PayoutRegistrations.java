@@ -38,10 +38,11 @@ public final class PayoutRegistrations {
             }
             Instant now = ledger.clock().instant();
             Instant submitted = r.submittedAt() != null ? r.submittedAt() : now;
-            PayoutState next = current.registered(r.provider(), r.amount(), r.orderKey(), r.providerPayoutId(), now, submitted);
-            String anomaly = null;
-            if (current.amount() != null && !current.amount().sameAs(r.amount())) {
-                anomaly = "amount_mismatch: registered " + r.amount() + ", callbacks said " + current.amount();
+            PayoutState next = current.registered(r.provider(), r.amount(), r.orderKey(), r.providerPayoutId(), now, submitted,
+                    stored && lastOutcomeInternal(read.item()));
+            // A registration after callbacks meets the checks a callback after a registration meets.
+            String anomaly = disagreement(current, r, stored ? read.item() : Map.of());
+            if (anomaly != null) {
                 next = next.flagged(anomaly, now);
             }
             Instant since = next.lastOutcomeAt() != null ? next.lastOutcomeAt() : submitted;
@@ -49,6 +50,9 @@ public final class PayoutRegistrations {
             if (stored) {
                 PayoutItems.carryUnmodelled(read.item(), item); // the outcomes already seen stay seen
             }
+            // The order key and the provider's payout id find the payout from callbacks that lack the reference.
+            java.util.List<String> aliases = PayoutLedger.aliases(r.orderKey(), r.provider(), r.providerPayoutId(), true);
+            ledger.writeAliasItems(r.reference(), aliases, item);
             try {
                 ledger.db().putItem(b -> b.tableName(ledger.table()).item(item)
                         .conditionExpression(stored ? "revision = :v" : "attribute_not_exists(pk)")
@@ -59,5 +63,30 @@ public final class PayoutRegistrations {
             }
         }
         throw new ApplyContention("payout " + r.reference() + " kept changing during registration");
+    }
+
+    private static boolean lastOutcomeInternal(Map<String, AttributeValue> item) {
+        AttributeValue last = item.get(PayoutItems.LAST_OUTCOME);
+        return last != null && last.hasM()
+                && OutcomeSource.INTERNAL.wireName().equals(PayoutItems.str(last.m(), "source"));
+    }
+
+    /** What the callbacks already recorded say against this registration, or null when they agree. */
+    private static String disagreement(PayoutState current, Registration r, Map<String, AttributeValue> item) {
+        Money known = current.amount();
+        if (known != null && !known.sameAs(r.amount())) {
+            return (known.currency().equals(r.amount().currency()) ? "amount_mismatch" : "currency_mismatch")
+                    + ": registered " + r.amount() + ", callbacks said " + known;
+        }
+        if (current.providerPayoutId() != null && r.providerPayoutId() != null
+                && !current.providerPayoutId().equals(r.providerPayoutId())) {
+            return "duplicate_provider_payout: registered provider payout " + r.providerPayoutId()
+                    + ", callbacks named " + current.providerPayoutId();
+        }
+        // As for callbacks: internal services speak for any provider, a provider's own callback only for itself.
+        if (current.provider() != null && !lastOutcomeInternal(item) && !current.provider().equals(r.provider())) {
+            return "provider_mismatch: registered with " + r.provider() + ", callbacks came from " + current.provider();
+        }
+        return null;
     }
 }

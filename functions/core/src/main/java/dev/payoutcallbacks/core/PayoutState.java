@@ -96,11 +96,29 @@ public record PayoutState(
 
     PayoutState registered(String registeredProvider, Money registeredAmount, String registeredOrderKey,
                            String registeredProviderPayoutId, Instant at, Instant submitted) {
+        return registered(registeredProvider, registeredAmount, registeredOrderKey, registeredProviderPayoutId, at,
+                submitted, false);
+    }
+
+    /** @param registeredProviderWins the provider known so far is only the internal route's name: take the registered one */
+    PayoutState registered(String registeredProvider, Money registeredAmount, String registeredOrderKey,
+                           String registeredProviderPayoutId, Instant at, Instant submitted, boolean registeredProviderWins) {
         return new PayoutState(reference, status, version, revision + 1, amount != null ? amount : registeredAmount,
-                refunded, provider != null ? provider : registeredProvider,
+                refunded, provider != null && !registeredProviderWins ? provider : registeredProvider,
                 firstNonNull(providerPayoutId, registeredProviderPayoutId), firstNonNull(orderKey, registeredOrderKey),
                 bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, at, submitted, pollAttempts,
                 flaggedAt);
+    }
+
+    /**
+     * The same status with the references it lacked taken from a late outcome (provider payout id, order
+     * key, UTR / end-to-end id / tx hash): facts merge, the status never regresses, known values are kept.
+     */
+    PayoutState withFacts(PayoutOutcome o) {
+        return new PayoutState(reference, status, version, revision, amount, refunded, provider,
+                firstNonNull(providerPayoutId, o.providerPayoutId()), firstNonNull(orderKey, o.orderKey()),
+                firstNonNull(bankReference, o.bankReference()), failureReason, stage, reviewReason, anomalies,
+                lastOutcomeAt, registeredAt, submittedAt, pollAttempts, flaggedAt);
     }
 
     /** The same state, written again (a STALE outcome recorded on it): only the lock moves. */

@@ -12,8 +12,11 @@ public final class PayoutViews {
         PayoutState s = record.state();
         ObjectNode json = Json.newObject();
         json.put("reference", s.reference());
-        json.put("status", s.status() == null ? null : s.status().wireName());
-        json.put("slateStatus", s.status() == null ? null : s.status().slateStatus());
+        // A payout registered but not yet reported on is open, awaiting its outcome: pending, as the
+        // reconciler treats it (version 0 tells it apart from a provider's own pending).
+        PayoutStatus status = s.status() != null ? s.status() : PayoutStatus.PENDING;
+        json.put("status", status.wireName());
+        json.put("slateStatus", status.slateStatus());
         json.put("version", s.version());
         json.put("registered", s.registered());
         if (s.submittedAt() != null) {
@@ -26,7 +29,12 @@ public final class PayoutViews {
             json.put("amount", s.amount().amountText());
             json.put("currency", s.amount().currency());
         }
-        json.put("refunded", s.refunded().toPlainString());
+        java.math.BigDecimal refunded = s.refunded();
+        if (s.amount() != null && refunded.scale() < s.amount().amount().scale()) {
+            // DynamoDB numbers keep no scale: shown at the amount's ("6.00", not "6").
+            refunded = refunded.setScale(s.amount().amount().scale());
+        }
+        json.put("refunded", refunded.toPlainString());
         putIfPresent(json, "provider", s.provider());
         putIfPresent(json, "providerPayoutId", s.providerPayoutId());
         putIfPresent(json, "orderKey", s.orderKey());

@@ -199,7 +199,10 @@ class CallbackReceiverTest {
     void unknownEventUsesTheProvidersChosenStatusAndIsQuarantined() throws Exception {
         APIGatewayV2HTTPResponse r = receiver.receive(post("{\"ref\":\"r4\",\"status\":\"teleported\"}", "new-key"), null);
         assertEquals(200, r.getStatusCode());
-        assertEquals("unknown_event", json(r).path("error").asText());
+        assertEquals("QUARANTINED", json(r).path("result").asText(), "a 2xx says what happened");
+        assertEquals("unknown_event", json(r).path("reason").asText());
+        assertTrue(json(r).path("error").isMissingNode(), "a 2xx carries no error");
+        assertFalse(json(r).path("quarantineId").asText().isEmpty());
         assertEquals(1, new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC()).list("testprovider").size());
         assertTrue(receiver.ledger().read("r4").isEmpty());
     }

@@ -42,6 +42,7 @@ class OutcomeUpdateTest {
         Random random = new Random(Long.getLong("outcomeUpdate.seed", 20261121L));
         int pairs = Integer.getInteger("outcomeUpdate.pairs", 1500);
         Map<PayoutStatus, int[]> byTarget = new EnumMap<>(PayoutStatus.class); // [one write, Java path, not applied]
+        int recordedOnly = 0;
         for (int i = 0; i < pairs; i++) {
             String reference = "ou-" + i;
             PayoutState stored = randomState(random, reference);
@@ -56,15 +57,28 @@ class OutcomeUpdateTest {
             Optional<UpdateItemRequest> update = OutcomeUpdate.request(table, pk, outcome, "HISTORY#x",
                     SdkBytes.fromByteArray(new byte[16]), "attempt", T0, stuck);
             int[] counts = byTarget.computeIfAbsent(outcome.status(), s -> new int[3]);
-            if (update.isEmpty()) {
-                counts[decision.result() == ApplyResult.APPLIED ? 1 : 2]++;
-                continue;
+            Map<String, AttributeValue> written = null;
+            if (update.isPresent()) {
+                try {
+                    written = db.updateItem(update.get()).attributes();
+                } catch (ConditionalCheckFailedException refused) {
+                    written = null;
+                }
             }
-            Map<String, AttributeValue> written;
-            try {
-                written = db.updateItem(update.get()).attributes();
-            } catch (ConditionalCheckFailedException refused) {
+            if (written == null) {
                 counts[decision.result() == ApplyResult.APPLIED ? 1 : 2]++;
+                if (stored != null && (decision.result() == ApplyResult.STALE || decision.result() == ApplyResult.CONFLICT)) {
+                    // The record-only write of a stale or conflicting outcome, on the state it was decided on.
+                    Map<String, AttributeValue> recorded = db.updateItem(OutcomeUpdate.recording(table, pk, current,
+                            decision, outcome, "HISTORY#x", List.of(SdkBytes.fromByteArray(new byte[16])), null,
+                            "attempt", T0)).attributes();
+                    PayoutState expected = decision.result() == ApplyResult.STALE ? decision.next().touched() : decision.next();
+                    assertEquals(comparable(PayoutItems.stateItem(pk, expected, T0, expected.lastOutcomeAt() == null ? null
+                                    : expected.lastOutcomeAt().plus(stuck.forProvider(expected.provider())))),
+                            comparable(recorded), "state recorded for " + decision.result() + " " + outcome.dedupKey()
+                                    + " on " + current);
+                    recordedOnly++;
+                }
                 continue;
             }
             counts[0]++;
@@ -87,8 +101,10 @@ class OutcomeUpdateTest {
                 javaNotRefund += e.getValue()[1];
             }
         }
-        System.out.printf("outcome update: %d pairs, %d applied in one write, %d applied on the Java path, %d not applied%n",
-                pairs, direct, javaPath, pairs - direct - javaPath);
+        System.out.printf("outcome update: %d pairs, %d applied in one write, %d applied on the Java path, %d not applied"
+                + " (%d stale/conflict recorded by the record-only write, each equal to the decision)%n",
+                pairs, direct, javaPath, pairs - direct - javaPath, recordedOnly);
+        assertTrue(recordedOnly > pairs / 10, "the record-only write was exercised: " + recordedOnly);
         byTarget.forEach((s, c) -> System.out.printf("  %-20s one write %4d, Java path %4d, not applied %4d%n",
                 s.wireName(), c[0], c[1], c[2]));
         // The one write must carry the common cases, not only be safe. Refunds whose generated amount does
@@ -196,7 +212,7 @@ class OutcomeUpdateTest {
             b.bankReference("utr-2");
         }
         if (r.nextBoolean()) {
-            b.providerPayoutId("pp-2");
+            b.providerPayoutId(pick(r, List.of("pp-1", "pp-1", "pp-2"))); // mostly the known one, sometimes another
         }
         if (r.nextBoolean()) {
             b.orderKey("order-2");

@@ -115,4 +115,61 @@ class PayoutDecisionTest {
         assertThrows(IllegalArgumentException.class, () -> Money.parse("5", "usd"));
         assertEquals("10.00", Money.ofMinorUnits("1000", 2, "BRL").amountText());
     }
+
+    @Test
+    void aDisagreementIsAConflictWithItsOwnCodeWhateverTheTableSays() {
+        PayoutState paid = after(PayoutState.none("po-1"), outcome(PayoutStatus.PAID).amount(Money.parse("10.50", "USD"))
+                .providerPayoutId("pp-1").bankReference("UTR1").build());
+        PayoutDecision moreMoney = PayoutDecision.decide(paid, outcome(PayoutStatus.PAID).amount(Money.parse("99", "USD")).build());
+        assertEquals(ApplyResult.CONFLICT, moreMoney.result());
+        assertTrue(moreMoney.anomaly().startsWith("amount_mismatch"), moreMoney.anomaly());
+        assertTrue(moreMoney.disagrees());
+        assertEquals("10.50", moreMoney.next().amount().amountText(), "known values kept");
+        assertTrue(PayoutDecision.decide(paid, outcome(PayoutStatus.PENDING).amount(Money.parse("10.50", "EUR")).build())
+                .anomaly().startsWith("currency_mismatch"), "even where the table says stale");
+        assertTrue(PayoutDecision.decide(paid, outcome(PayoutStatus.PAID).providerPayoutId("pp-2").build())
+                .anomaly().startsWith("duplicate_provider_payout"));
+        assertTrue(PayoutDecision.decide(paid, outcome(PayoutStatus.PAID).bankReference("UTR2").build())
+                .anomaly().startsWith("duplicate_provider_payout"));
+        assertEquals(ApplyResult.STALE, PayoutDecision.decide(paid, outcome(PayoutStatus.PAID).amount(Money.parse("10.5", "USD"))
+                .providerPayoutId("pp-1").bankReference("UTR1").build()).result(), "the same thing said again");
+        PayoutDecision statusConflict = PayoutDecision.decide(paid, outcome(PayoutStatus.FAILED).build());
+        assertEquals(ApplyResult.CONFLICT, statusConflict.result());
+        assertTrue(!statusConflict.disagrees(), "a contradicting status is not a disagreement about what it says");
+    }
+
+    @Test
+    void aRegisteredProviderIsCheckedExceptForInternalServices() {
+        PayoutState registered = PayoutState.none("po-1").registered("pivot", Money.parse("1000", "IDR"), null, null, T, T);
+        PayoutDecision other = PayoutDecision.decide(registered, outcome(PayoutStatus.PAID).provider("m2money").build());
+        assertTrue(other.anomaly().startsWith("provider_mismatch"), other.anomaly());
+        assertEquals(ApplyResult.APPLIED, PayoutDecision.decide(registered, outcome(PayoutStatus.PAID).provider("slate")
+                .source(OutcomeSource.INTERNAL).build()).result());
+    }
+
+    @Test
+    void staleFillsInMissingFactsAndAnExcessRefundIsReviewedAsOne() {
+        PayoutState paid = paid("6.00", "BRL");
+        PayoutDecision late = PayoutDecision.decide(paid, outcome(PayoutStatus.PENDING).bankReference("E2E").build());
+        assertEquals(ApplyResult.STALE, late.result());
+        assertEquals("E2E", late.next().bankReference());
+        assertEquals(PayoutStatus.PAID, late.next().status());
+        PayoutState refunded = after(paid, outcome(PayoutStatus.REFUNDED).adjustmentId("r1")
+                .adjustmentAmount(Money.parse("6", "BRL")).build());
+        PayoutDecision excess = PayoutDecision.decide(refunded, outcome(PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("r2")
+                .adjustmentAmount(Money.parse("1", "BRL")).build());
+        assertEquals(ApplyResult.CONFLICT, excess.result());
+        assertTrue(excess.anomaly().startsWith("refund_exceeds_paid"), excess.anomaly());
+    }
+
+    @Test
+    void identifiersRefuseControlCharactersAndAnOutcomeNeedsAWayToItsPayout() {
+        assertThrows(IllegalArgumentException.class, () -> outcome(PayoutStatus.PAID).payoutReference("po\u00001").build());
+        assertThrows(IllegalArgumentException.class, () -> PayoutOutcome.builder(null, PayoutStatus.PAID).provider("t")
+                .receivedAt(T).build());
+        assertThrows(IllegalArgumentException.class, () -> PayoutOutcome.builder(null, PayoutStatus.PAID).provider("t")
+                .providerPayoutId("pp").receivedAt(T).build(), "a provider payout id is a way only where the provider says so");
+        assertNull(PayoutOutcome.builder(null, PayoutStatus.PAID).provider("t").orderKey("k").receivedAt(T).build()
+                .payoutReference());
+    }
 }

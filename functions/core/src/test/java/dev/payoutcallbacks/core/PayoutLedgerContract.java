@@ -209,7 +209,7 @@ abstract class PayoutLedgerContract {
         assertEquals(ApplyResult.APPLIED, ledger.apply(refund).result());
         AttributeValue set = client().getItem(b -> b.tableName(table).consistentRead(true)
                 .key(Map.of("pk", AttributeValue.fromS("PAYOUT#po-6"), "sk", AttributeValue.fromS("STATE")))).item().get("seen");
-        assertEquals(2, set.bs().size());
+        assertEquals(3, set.bs().size(), "the paid outcome, the refund id, the refund id with its amount");
         set.bs().forEach(k -> assertEquals(16, k.asByteArray().length));
         assertEquals(ApplyResult.DUPLICATE, ledger.apply(refund).result(), "no expiry: a redelivery any time later is a duplicate");
         assertTrue(items("HISTORY#").stream().allMatch(i -> i.get("expiresAt") == null), "history is kept");
@@ -312,7 +312,8 @@ abstract class PayoutLedgerContract {
         PayoutRecord record = settled("hot");
         assertEquals(applied, record.state().version());
         assertEquals(distinct.size(), record.history().size(), "one history entry per distinct outcome");
-        assertEquals(distinct.size(), seen("hot").size());
+        assertEquals(record.history().stream().mapToInt(h -> h.seenKeys().size()).sum(), seen("hot").size(),
+                "every key seen is one its history entry recorded");
         assertTrue(Set.of(PayoutStatus.PAID, PayoutStatus.PARTIALLY_REFUNDED).contains(record.state().status()));
         System.out.printf("hot payout: %d deliveries, %d distinct, %d applied, %d retries%n",
                 deliveries.size(), distinct.size(), applied, retries);
@@ -335,5 +336,149 @@ abstract class PayoutLedgerContract {
         items("HISTORY#").forEach(i -> results.put(i.get("dedupKey").s(), i.get("result").s()));
         assertEquals("CONFLICT", results.get("po-8|FAILED"));
         assertEquals("STALE", results.get("po-8|PENDING|b"));
+    }
+
+    // ---- issue 12: one payout is one record, and no disagreement about money passes as a duplicate ----
+
+    @Test
+    void anOutcomeNamingOnlyTheOrderKeyFindsItsPayoutNeverMakesASecond() {
+        ledger.apply(outcome("po-20", PayoutStatus.PAID).orderKey("order-20").amount(Money.parse("10.50", "USD")).build());
+        // A reconciler copy naming only the order key: the same payout, the same news.
+        PayoutOutcome copy = PayoutOutcome.builder(null, PayoutStatus.PAID).orderKey("order-20").provider("test")
+                .amount(Money.parse("10.50", "USD")).receivedAt(Instant.parse("2026-11-21T09:00:00Z")).build();
+        Applied again = ledger.apply(copy);
+        assertEquals(ApplyResult.DUPLICATE, again.result());
+        assertEquals("po-20", again.state().reference());
+        assertEquals(1, items("STATE").size(), "one payout, one record");
+        Applied failed = ledger.apply(PayoutOutcome.builder(null, PayoutStatus.FAILED).orderKey("order-20")
+                .provider("test").receivedAt(Instant.parse("2026-11-21T09:01:00Z")).build());
+        assertEquals(ApplyResult.CONFLICT, failed.result(), "checked against the payout it names");
+        assertEquals(1, items("STATE").size());
+        org.junit.jupiter.api.Assertions.assertThrows(UnknownPayout.class, () -> ledger.apply(
+                PayoutOutcome.builder(null, PayoutStatus.PAID).orderKey("order-unknown").provider("test")
+                        .receivedAt(Instant.parse("2026-11-21T09:02:00Z")).build()));
+        assertEquals(1, items("STATE").size(), "an unknown order key makes no record");
+    }
+
+    @Test
+    void theSameStatusWithOtherMoneyIsAConflictNotADuplicate() {
+        ledger.apply(outcome("po-21", PayoutStatus.PAID).amount(Money.parse("10.50", "USD")).build());
+        Applied other = ledger.apply(outcome("po-21", PayoutStatus.PAID).amount(Money.parse("99.00", "EUR")).build());
+        assertEquals(ApplyResult.CONFLICT, other.result());
+        assertTrue(other.anomaly().startsWith("currency_mismatch"), other.anomaly());
+        Applied more = ledger.apply(outcome("po-21", PayoutStatus.PAID).amount(Money.parse("11.00", "USD")).build());
+        assertEquals(ApplyResult.CONFLICT, more.result());
+        assertTrue(more.anomaly().startsWith("amount_mismatch"), more.anomaly());
+        assertEquals(ApplyResult.DUPLICATE, ledger.apply(outcome("po-21", PayoutStatus.PAID)
+                .amount(Money.parse("11", "USD")).build()).result(), "the same disagreement again is its duplicate");
+        assertEquals(ApplyResult.DUPLICATE, ledger.apply(outcome("po-21", PayoutStatus.PAID)
+                .amount(Money.parse("10.5", "USD")).build()).result(), "the agreeing copy is the paid outcome again");
+        PayoutRecord record = settled("po-21");
+        assertEquals("10.50", record.state().amount().amountText(), "the known amount is kept");
+        assertEquals(1, record.state().version());
+        assertTrue(record.state().flaggedForReview());
+        assertEquals(2, record.state().anomalies());
+        assertEquals(3, record.history().size());
+        assertEquals(record.history().stream().mapToInt(h -> h.seenKeys().size()).sum(), seen("po-21").size());
+    }
+
+    @Test
+    void aSecondProviderPayoutForOneReferenceIsFlagged() {
+        ledger.apply(outcome("po-22", PayoutStatus.PAID).providerPayoutId("pp-1").bankReference("UTR1").build());
+        Applied second = ledger.apply(outcome("po-22", PayoutStatus.PAID).providerPayoutId("pp-2").build());
+        assertEquals(ApplyResult.CONFLICT, second.result());
+        assertTrue(second.anomaly().startsWith("duplicate_provider_payout"), second.anomaly());
+        Applied otherTransfer = ledger.apply(outcome("po-22", PayoutStatus.PAID).providerPayoutId("pp-1")
+                .bankReference("UTR2").build());
+        assertEquals(ApplyResult.CONFLICT, otherTransfer.result(), "another UTR for one success: money may be out twice");
+        assertTrue(otherTransfer.anomaly().startsWith("duplicate_provider_payout"), otherTransfer.anomaly());
+        PayoutState s = ledger.read("po-22").orElseThrow().state();
+        assertEquals("pp-1", s.providerPayoutId());
+        assertEquals("UTR1", s.bankReference());
+        assertEquals(ApplyResult.DUPLICATE, ledger.apply(outcome("po-22", PayoutStatus.PAID).providerPayoutId("pp-2")
+                .build()).result());
+    }
+
+    @Test
+    void aRefundIdRepeatedWithAnotherAmountCountsOnceAndIsFlagged() {
+        ledger.apply(outcome("po-23", PayoutStatus.PAID).amount(Money.parse("10.00", "BRL")).build());
+        PayoutOutcome.Builder refund = outcome("po-23", PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("tx-1");
+        assertEquals(ApplyResult.APPLIED, ledger.apply(refund.adjustmentAmount(Money.parse("2.00", "BRL")).build()).result());
+        assertEquals(ApplyResult.DUPLICATE, ledger.apply(outcome("po-23", PayoutStatus.PARTIALLY_REFUNDED)
+                .adjustmentId("tx-1").adjustmentAmount(Money.parse("2", "BRL")).build()).result());
+        Applied other = ledger.apply(outcome("po-23", PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("tx-1")
+                .adjustmentAmount(Money.parse("3.00", "BRL")).build());
+        assertEquals(ApplyResult.CONFLICT, other.result());
+        assertTrue(other.anomaly().startsWith("amount_mismatch"), other.anomaly());
+        PayoutState s = ledger.read("po-23").orElseThrow().state();
+        assertEquals(0, new java.math.BigDecimal("2").compareTo(s.refunded()), "counted once");
+        assertEquals(PayoutStatus.PARTIALLY_REFUNDED, s.status());
+    }
+
+    @Test
+    void aLateOutcomeFillsInTheFactsThePayoutLacksButNeverItsStatus() {
+        ledger.apply(outcome("po-24", PayoutStatus.PAID).build());
+        Applied hash = ledger.apply(outcome("po-24", PayoutStatus.PENDING).stage("HASH_RECEIVED").bankReference("0xabc")
+                .providerPayoutId("580001").build());
+        assertEquals(ApplyResult.STALE, hash.result());
+        PayoutState s = ledger.read("po-24").orElseThrow().state();
+        assertEquals(PayoutStatus.PAID, s.status());
+        assertEquals("0xabc", s.bankReference());
+        assertEquals("580001", s.providerPayoutId());
+        assertEquals(1, s.version(), "facts are not a new status: no version for consumers");
+        // The other order gives the same record.
+        ledger.apply(outcome("po-25", PayoutStatus.PENDING).stage("HASH_RECEIVED").bankReference("0xabc")
+                .providerPayoutId("580001").build());
+        ledger.apply(outcome("po-25", PayoutStatus.PAID).build());
+        PayoutState t = ledger.read("po-25").orElseThrow().state();
+        assertEquals(s.status(), t.status());
+        assertEquals(s.bankReference(), t.bankReference());
+        assertEquals(s.providerPayoutId(), t.providerPayoutId());
+    }
+
+    @Test
+    void aProviderThatIdentifiesPayoutsByItsOwnIdFindsThemByIt() {
+        ledger.apply(outcome("po-26", PayoutStatus.PENDING).stage("CONFIRMED").providerPayoutId("580026")
+                .identifiedByProviderPayoutId().build());
+        Applied withoutReference = ledger.apply(PayoutOutcome.builder(null, PayoutStatus.PAID).provider("test")
+                .providerPayoutId("580026").identifiedByProviderPayoutId()
+                .receivedAt(Instant.parse("2026-11-21T09:00:00Z")).build());
+        assertEquals(ApplyResult.APPLIED, withoutReference.result());
+        assertEquals("po-26", withoutReference.state().reference());
+        assertEquals(1, items("STATE").size());
+        org.junit.jupiter.api.Assertions.assertThrows(UnknownPayout.class, () -> ledger.apply(
+                PayoutOutcome.builder(null, PayoutStatus.PAID).provider("test").providerPayoutId("999")
+                        .identifiedByProviderPayoutId().receivedAt(Instant.parse("2026-11-21T09:00:00Z")).build()));
+        assertEquals(1, items("STATE").size());
+    }
+
+    @Test
+    void concurrentExcessRefundsOnAFullyRefundedPayoutAreEachAnsweredAtFirstTry() throws Exception {
+        ledger.apply(outcome("po-27", PayoutStatus.PAID).amount(Money.parse("6.00", "BRL")).build());
+        ledger.apply(outcome("po-27", PayoutStatus.REFUNDED).adjustmentId("full").adjustmentAmount(Money.parse("6.00", "BRL")).build());
+        PayoutLedger impatient = new PayoutLedger(client(), table, 1, Clock.systemUTC()); // no retry allowed
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Applied>> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            PayoutOutcome excess = outcome("po-27", PayoutStatus.PARTIALLY_REFUNDED).adjustmentId("x-" + i)
+                    .adjustmentAmount(Money.parse("1.00", "BRL")).build();
+            answers.add(pool.submit(() -> {
+                start.await();
+                return impatient.apply(excess);
+            }));
+        }
+        start.countDown();
+        for (Future<Applied> a : answers) {
+            Applied applied = a.get(60, TimeUnit.SECONDS); // an ApplyContention would fail here
+            assertEquals(ApplyResult.CONFLICT, applied.result());
+            assertEquals(1, applied.attempts());
+            assertTrue(applied.anomaly().startsWith("refund_exceeds_paid"), applied.anomaly());
+        }
+        pool.shutdown();
+        PayoutState s = ledger.read("po-27").orElseThrow().state();
+        assertEquals(PayoutStatus.REFUNDED, s.status());
+        assertEquals(20, s.anomalies());
+        assertEquals(0, new java.math.BigDecimal("6").compareTo(s.refunded()));
     }
 }

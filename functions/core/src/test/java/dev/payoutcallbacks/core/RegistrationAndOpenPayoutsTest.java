@@ -60,8 +60,10 @@ class RegistrationAndOpenPayoutsTest {
         PayoutState s = ledger.read("b").orElseThrow().state();
         assertNull(s.status());
         assertTrue(s.reviewReason().startsWith("amount_mismatch"));
-        // The paid outcome was seen (and flagged): a second copy, whatever it says, is that same outcome.
+        // The same disagreement again is its duplicate; the paid outcome that agrees is news, and applies.
         assertEquals(ApplyResult.DUPLICATE, ledger.apply(outcome("b", PayoutStatus.PAID)
+                .amount(Money.parse("1500.00", "IDR")).build()).result());
+        assertEquals(ApplyResult.APPLIED, ledger.apply(outcome("b", PayoutStatus.PAID)
                 .amount(Money.parse("1000", "IDR")).build()).result());
     }
 
@@ -116,5 +118,37 @@ class RegistrationAndOpenPayoutsTest {
         assertTrue(due.get(0).batch());
         open.batchResolved(due.get(0), 3);
         assertEquals(List.of(), open.due("pivot", NOW.plusSeconds(60), 10, null).due());
+    }
+
+    @Test
+    void aLateRegistrationMeetsTheChecksACallbackAfterItMeets() {
+        ledger.apply(outcome("d", PayoutStatus.PAID).amount(Money.parse("1000", "IDR")).build()); // from pivot
+        PayoutRegistrations.Registered otherProvider = registrations.register(
+                new Registration("d", "m2money", Money.parse("1000", "IDR"), null, null, NOW));
+        assertTrue(otherProvider.anomaly().startsWith("provider_mismatch"), otherProvider.anomaly());
+        assertTrue(ledger.read("d").orElseThrow().state().flaggedForReview());
+
+        ledger.apply(outcome("e", PayoutStatus.PAID).amount(Money.parse("1000", "IDR")).build());
+        PayoutRegistrations.Registered otherCurrency = registrations.register(
+                new Registration("e", "pivot", Money.parse("1000", "USD"), null, null, NOW));
+        assertTrue(otherCurrency.anomaly().startsWith("currency_mismatch"), otherCurrency.anomaly());
+
+        // The other order: registered with m2money, a callback from pivot is flagged the same way.
+        registrations.register(new Registration("f", "m2money", Money.parse("1000", "IDR"), null, null, NOW));
+        Applied fromPivot = ledger.apply(outcome("f", PayoutStatus.PAID).amount(Money.parse("1000", "IDR")).build());
+        assertEquals(ApplyResult.CONFLICT, fromPivot.result());
+        assertTrue(fromPivot.anomaly().startsWith("provider_mismatch"), fromPivot.anomaly());
+    }
+
+    @Test
+    void aRegisteredOrderKeyAndProviderPayoutIdFindThePayout() {
+        registrations.register(new Registration("g", "pivot", Money.parse("1000", "IDR"), "order-g", "pp-g", NOW));
+        Applied byOrderKey = ledger.apply(PayoutOutcome.builder(null, PayoutStatus.PENDING).stage("s").orderKey("order-g")
+                .provider("pivot").receivedAt(NOW).build());
+        assertEquals("g", byOrderKey.state().reference());
+        Applied byPayoutId = ledger.apply(PayoutOutcome.builder(null, PayoutStatus.PAID).providerPayoutId("pp-g")
+                .identifiedByProviderPayoutId().amount(Money.parse("1000", "IDR")).provider("pivot").receivedAt(NOW).build());
+        assertEquals(ApplyResult.APPLIED, byPayoutId.result());
+        assertEquals("g", byPayoutId.state().reference());
     }
 }

@@ -241,7 +241,7 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
         }
         String text;
         if (node.isTextual()) {
-            text = node.textValue().trim();
+            text = node.textValue(); // " 500.00" is refused with a clear 400, not trimmed into an amount
         } else if (node.isNumber()) {
             text = rawNumberToken(rawBody, AMOUNT_POINTER);
         } else {

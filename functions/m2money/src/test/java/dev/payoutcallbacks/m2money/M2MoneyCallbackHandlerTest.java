@@ -224,7 +224,8 @@ class M2MoneyCallbackHandlerTest {
         String body = M2MoneyPayloads.custom("payout.transfer.onhold", "0x0206", "queued", "m2money-unk-1", "\"5.00\"");
         APIGatewayV2HTTPResponse answer = deliver(body);
         assertEquals(200, answer.getStatusCode());
-        assertEquals("unknown_event", json(answer).path("error").asText());
+        assertEquals("unknown_event", json(answer).path("reason").asText());
+        assertEquals("QUARANTINED", json(answer).path("result").asText());
         List<Quarantine.Entry> entries = quarantine().list("m2money");
         assertEquals(1, entries.size());
         assertEquals("UNKNOWN_EVENT", entries.get(0).reason());
@@ -237,7 +238,7 @@ class M2MoneyCallbackHandlerTest {
         String body = M2MoneyPayloads.custom("payout.transfer.success", "0x0202", "processed", "m2money-unk-2", "\"5.00\"");
         APIGatewayV2HTTPResponse answer = deliver(body);
         assertEquals(200, answer.getStatusCode());
-        assertEquals("unmapped_status", json(answer).path("error").asText());
+        assertEquals("unmapped_status", json(answer).path("reason").asText());
         assertEquals("UNMAPPED_STATUS", quarantine().list("m2money").get(0).reason());
         assertTrue(ledger.read("m2money-unk-2").isEmpty());
     }
@@ -273,5 +274,28 @@ class M2MoneyCallbackHandlerTest {
             }
         }
         assertTrue(log.contains("m2money-pii-1"), "the log still names the payout");
+    }
+
+    @Test
+    void theSameSuccessWithOtherMoneyOrAnotherTransferIsAConflictNeverADuplicate() throws Exception {
+        assertEquals("APPLIED", result(deliver(M2MoneyPayloads.success("m2money-dis-1", "\"1500.00\""))));
+        APIGatewayV2HTTPResponse more = deliver(M2MoneyPayloads.success("m2money-dis-1", "\"1600.00\""));
+        assertEquals("CONFLICT", result(more));
+        assertTrue(json(more).path("anomaly").asText().startsWith("amount_mismatch"), more.getBody());
+        assertEquals("DUPLICATE", result(deliver(M2MoneyPayloads.success("m2money-dis-1", "\"1600.00\""))),
+                "the same disagreement again");
+        assertEquals("DUPLICATE", result(deliver(M2MoneyPayloads.success("m2money-dis-1", "1500"))),
+                "the agreeing copy (a number this time) is the success again");
+        // Another M2Money order (orderRefId) and UTR completing for this reference: money may be out twice.
+        String secondOrder = M2MoneyPayloads.success("m2money-dis-1", "\"1500.00\"")
+                .replace("\"orderRefId\":\"REF", "\"orderRefId\":\"OTHER").replace("412345678901", "499999999999");
+        APIGatewayV2HTTPResponse second = deliver(secondOrder);
+        assertEquals("CONFLICT", result(second));
+        assertTrue(json(second).path("anomaly").asText().startsWith("duplicate_provider_payout"), second.getBody());
+        PayoutRecord r = record("m2money-dis-1");
+        assertEquals("1500.00", r.state().amount().amountText(), "known values kept");
+        assertEquals("412345678901", r.state().bankReference());
+        assertEquals(1, r.state().version());
+        assertTrue(r.state().flaggedForReview());
     }
 }

@@ -113,6 +113,11 @@ public final class PayoutRegistrationHandler implements RequestHandler<APIGatewa
         if (amount == null || currency == null) {
             throw CallbackRejected.malformed("amount and currency are required");
         }
+        for (String field : new String[] {reference, Json.text(body, "order_key"), Json.text(body, "provider_payout_id")}) {
+            if (field != null && field.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw CallbackRejected.malformed("payout_reference, order_key and provider_payout_id must not contain control characters");
+            }
+        }
         Instant submitted = null;
         String submittedText = Json.text(body, "submitted_at");
         if (submittedText != null) {

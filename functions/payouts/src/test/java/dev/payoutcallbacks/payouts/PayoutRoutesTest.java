@@ -76,4 +76,36 @@ class PayoutRoutesTest {
         assertEquals(404, read.handleRequest(ApiRequests.get("/payouts/a", Map.of("reference", "a"),
                 "X-Internal-Secret", "new"), null).getStatusCode());
     }
+
+    @Test
+    void aRegistrationAfterACallbackIsCheckedLikeOneBefore() throws Exception {
+        // Pivot reported po-10 first (its callback, applied through the one ledger).
+        dev.payoutcallbacks.core.PayoutLedger ledger = new dev.payoutcallbacks.core.PayoutLedger(
+                TestTables.dynamo().client(), table);
+        ledger.apply(dev.payoutcallbacks.core.PayoutOutcome.builder("po-10", dev.payoutcallbacks.core.PayoutStatus.PAID)
+                .provider("pivot").amount(dev.payoutcallbacks.core.Money.parse("100000", "IDR"))
+                .receivedAt(java.time.Instant.parse("2026-11-21T07:30:00Z")).build());
+        APIGatewayV2HTTPResponse late = post("{\"payout_reference\":\"po-10\",\"provider\":\"m2money\",\"amount\":\"100000\","
+                + "\"currency\":\"IDR\"}", "new");
+        assertEquals(201, late.getStatusCode(), late.getBody());
+        assertTrue(json(late).path("anomaly").asText().startsWith("provider_mismatch"), late.getBody());
+        JsonNode payout = json(read.handleRequest(ApiRequests.get("/payouts/po-10", Map.of("reference", "po-10"),
+                "X-Internal-Secret", "new"), null));
+        assertTrue(payout.path("flaggedForReview").asBoolean());
+        assertEquals("paid", payout.path("status").asText());
+    }
+
+    @Test
+    void aRegisteredPayoutWithoutOutcomeReadsPendingAndControlCharactersAreRefused() throws Exception {
+        assertEquals(201, post("{\"payout_reference\":\"po-11\",\"provider\":\"pivot\",\"amount\":\"5\",\"currency\":\"IDR\"}",
+                "new").getStatusCode());
+        JsonNode payout = json(read.handleRequest(ApiRequests.get("/payouts/po-11", Map.of("reference", "po-11"),
+                "X-Internal-Secret", "new"), null));
+        assertEquals("pending", payout.path("status").asText(), "registered, awaiting its outcome: never null");
+        assertEquals(0, payout.path("version").asInt());
+        APIGatewayV2HTTPResponse nul = post("{\"payout_reference\":\"po\\u000012\",\"provider\":\"pivot\",\"amount\":\"5\","
+                + "\"currency\":\"IDR\"}", "new");
+        assertEquals(400, nul.getStatusCode());
+        assertTrue(json(nul).path("message").asText().contains("control characters"));
+    }
 }

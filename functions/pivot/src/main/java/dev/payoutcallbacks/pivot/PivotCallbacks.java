@@ -167,11 +167,18 @@ public final class PivotCallbacks implements ProviderCallbacks {
         if (value == null) {
             throw new IllegalArgumentException("data.payouts.amount.value is required");
         }
+        Money money;
         try {
-            return Money.parse(value, currency == null ? "IDR" : currency);
+            money = Money.parse(value, currency == null ? "IDR" : currency);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("data.payouts.amount: " + e.getMessage());
         }
+        // Pivot documents whole rupiah: a fraction is not an amount Pivot can have paid ("100000.5" is
+        // refused, as Comm.Pix's fractional cents are). A zero fraction ("100000.00") is the same whole amount.
+        if (money.amount().stripTrailingZeros().scale() > 0) {
+            throw new IllegalArgumentException("data.payouts.amount.value must be whole rupiah, such as \"100000\"");
+        }
+        return money.amount().scale() > 0 ? new Money(money.amount().setScale(0), money.currency()) : money;
     }
 
     private BatchNotice bulk(String event, JsonNode data, CallbackRequest request, String masked)

@@ -159,4 +159,37 @@ class PivotCallbacksTest {
         assertEquals(200, r.getStatusCode(), r.getBody());
         return Json.MAPPER.readTree(r.getBody());
     }
+
+    @Test
+    void fractionalRupiahAreRefusedWholeOnesKeptExact() throws Exception {
+        String fractional = single("PAYOUT.SUCCESS", "pv-f", "SUCCESS", null).replace("\"100000\"", "\"100000.5\"");
+        CallbackRejected e = assertThrows(CallbackRejected.class, () -> pivot.translate(request(fractional)));
+        assertEquals(CallbackRejected.Reason.MALFORMED, e.reason());
+        assertTrue(e.getMessage().contains("whole rupiah"), e.getMessage());
+        assertEquals("100000", one(single("PAYOUT.SUCCESS", "pv-f", "SUCCESS", null).replace("\"100000\"", "\"100000.00\""))
+                .amount().amountText(), "a zero fraction is the same whole amount");
+        assertThrows(CallbackRejected.class, () -> pivot.translate(request(
+                single("PAYOUT.SUCCESS", "pv-f", "SUCCESS", null).replace("\"100000\"", "\" 100000\""))),
+                "surrounding spaces are not an amount");
+    }
+
+    @Test
+    void theSameSuccessWithOtherMoneyOrAnotherPivotPayoutIsAConflict() throws Exception {
+        String table = TestTables.freshPayoutsTable();
+        PivotCallbackHandler handler = new PivotCallbackHandler(
+                TestTables.environment(table, "PIVOT_CALLBACK_API_KEYS", "key-a"));
+        assertEquals("APPLIED", post(handler, single("PAYOUT.SUCCESS", "pv-d", "SUCCESS", null), "key-a").path("result").asText());
+        JsonNode more = post(handler, single("PAYOUT.SUCCESS", "pv-d", "SUCCESS", null).replace("\"100000\"", "\"150000\""), "key-a");
+        assertEquals("CONFLICT", more.path("result").asText());
+        assertTrue(more.path("anomaly").asText().startsWith("amount_mismatch"), more.toString());
+        JsonNode another = post(handler, single("PAYOUT.SUCCESS", "pv-d", "SUCCESS", null)
+                .replace("d6a46a2c-1b26-40c5-9ca3-e063e69635a0", "0b7e0f4e-0000-4000-8000-000000000002"), "key-a");
+        assertEquals("CONFLICT", another.path("result").asText());
+        assertTrue(another.path("anomaly").asText().startsWith("duplicate_provider_payout"), another.toString());
+        assertEquals("DUPLICATE", post(handler, single("PAYOUT.SUCCESS", "pv-d", "SUCCESS", null), "key-a").path("result").asText());
+        APIGatewayV2HTTPResponse fractional = handler.handleRequest(ApiRequests.post("/callbacks/pivot",
+                single("PAYOUT.SUCCESS", "pv-e", "SUCCESS", null).replace("\"100000\"", "\"100000.5\""), "X-API-Key", "key-a"), null);
+        assertEquals(400, fractional.getStatusCode());
+        assertTrue(TestTables.scan(table).stream().noneMatch(i -> i.get("pk").s().equals("PAYOUT#pv-e")));
+    }
 }

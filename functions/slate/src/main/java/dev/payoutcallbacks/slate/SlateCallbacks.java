@@ -50,8 +50,10 @@ public final class SlateCallbacks implements ProviderCallbacks {
     @Override
     public Translation translate(CallbackRequest request) throws CallbackRejected {
         ObjectNode body = Json.object(request.body());
-        String reference = firstText(body, "payout_reference", "order_key");
-        if (reference == null) {
+        // Either names the payout; one naming only its order key is found through the order key's alias
+        // (registered, or first seen with both) by the ledger, or refused: never a payout of its own.
+        String reference = firstText(body, "payout_reference");
+        if (reference == null && firstText(body, "order_key") == null) {
             throw CallbackRejected.malformed("payout_reference or order_key is required");
         }
         String statusText = Json.text(body, "status");
@@ -73,7 +75,7 @@ public final class SlateCallbacks implements ProviderCallbacks {
         String currency = Json.text(body, "currency");
         try {
             PayoutOutcome outcome = PayoutOutcome.builder(reference, status)
-                    .orderKey(Json.text(body, "order_key"))
+                    .orderKey(firstText(body, "order_key"))
                     .provider(body.hasNonNull("provider") ? Json.text(body, "provider") : provider())
                     .providerPayoutId(Json.text(body, "provider_payout_id"))
                     .stage(Json.text(body, "stage"))

@@ -57,7 +57,8 @@ class SlateCallbacksTest {
         assertNull(failed.amount());
 
         PayoutOutcome snr = translate("{\"order_key\":\"o9\",\"status\":\"submit_not_received\",\"source\":\"poll\"}");
-        assertEquals("o9", snr.payoutReference(), "order_key stands in when payout_reference is absent");
+        assertNull(snr.payoutReference(), "the order key is never made a reference: the ledger resolves it");
+        assertEquals("o9", snr.orderKey());
         assertEquals(OutcomeSource.POLL, snr.source());
     }
 
@@ -119,5 +120,41 @@ class SlateCallbacksTest {
         assertEquals(2, record.state().version());
         assertEquals(2, record.history().size());
         assertTrue(new PayoutLedger(DynamoClients.shared(new FunctionEnvironment(env)), table).read("p4").isEmpty());
+    }
+
+    private static String call(SlateCallbackHandler handler, String body) throws Exception {
+        APIGatewayV2HTTPResponse r = handler.handleRequest(ApiRequests.post("/transactions/payout-callback", body,
+                "X-Internal-Secret", "local-secret"), null);
+        return r.getStatusCode() + " " + Json.MAPPER.readTree(r.getBody()).path("result").asText()
+                + " " + Json.MAPPER.readTree(r.getBody()).path("anomaly").asText().replaceAll(":.*", "");
+    }
+
+    @Test
+    void anOrderKeyOnlyCopyIsThePayoutItNamesAndMoneyDisagreementsAreConflicts() throws Exception {
+        String table = TestTables.freshPayoutsTable();
+        Map<String, String> env = TestTables.environment(table, "INTERNAL_SECRETS", "local-secret");
+        SlateCallbackHandler handler = new SlateCallbackHandler(env);
+        assertEquals("200 APPLIED ", call(handler, "{\"payout_reference\":\"R\",\"order_key\":\"K\",\"status\":\"paid\","
+                + "\"amount\":\"10.50\",\"currency\":\"USD\"}"));
+        // A reconciler copy naming only the order key: the same payout, not a second paid record.
+        assertEquals("200 DUPLICATE ", call(handler, "{\"order_key\":\"K\",\"status\":\"paid\",\"amount\":\"10.50\","
+                + "\"currency\":\"USD\"}"));
+        assertEquals("200 CONFLICT currency_mismatch", call(handler, "{\"payout_reference\":\"R\",\"status\":\"paid\","
+                + "\"amount\":\"99.00\",\"currency\":\"EUR\"}"));
+        assertEquals("200 CONFLICT amount_mismatch", call(handler, "{\"order_key\":\"K\",\"status\":\"paid\","
+                + "\"amount\":\"11.00\",\"currency\":\"USD\"}"));
+        // An order key nobody registered: refused and quarantined, never a payout "K2".
+        assertEquals("400  ", call(handler, "{\"order_key\":\"K2\",\"status\":\"paid\"}"));
+        PayoutLedger ledger = new PayoutLedger(DynamoClients.shared(new FunctionEnvironment(env)), table);
+        assertTrue(ledger.read("K").isEmpty());
+        assertTrue(ledger.read("K2").isEmpty());
+        PayoutRecord r = ledger.read("R").orElseThrow();
+        assertEquals("10.50", r.state().amount().amountText());
+        assertEquals(1, r.state().version());
+        assertTrue(r.state().flaggedForReview());
+        assertEquals(1, new dev.payoutcallbacks.core.Quarantine(DynamoClients.shared(new FunctionEnvironment(env)), table,
+                java.time.Clock.systemUTC()).list("slate").size());
+        // A reference with a NUL is refused with a clear 400.
+        assertEquals("400  ", call(handler, "{\"payout_reference\":\"R\\u0000x\",\"status\":\"paid\"}"));
     }
 }

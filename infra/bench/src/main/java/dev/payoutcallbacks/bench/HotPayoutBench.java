@@ -82,8 +82,9 @@ final class HotPayoutBench {
                 CallbackReceiver receiver = Stacks.receiver(Provider.COMMPIX, events, db, table);
                 runs.add(distinctRefunds(receiver, log));
                 runs.add(sameCallback(receiver, log));
+                runs.add(excessRefundsMix(receiver, log));
                 runs.add(noContention(receiver, log));
-                runs.subList(runs.size() - 3, runs.size()).forEach(x -> Report.progress(
+                runs.subList(runs.size() - 4, runs.size()).forEach(x -> Report.progress(
                         String.format("hot %s: %d ms, results %s, redeliveries %d, refused conditional writes %d, exactly once: %s",
                                 x.scenario(), x.convergeMs(), x.results(), x.redeliveries(), x.cancelled(), x.exactlyOnce())));
             }
@@ -107,7 +108,8 @@ final class HotPayoutBench {
         int applied = raw.results().getOrDefault("APPLIED", 0);
         BigDecimal refunded = record.state().refunded();
         boolean ok = applied == CONCURRENCY && record.state().version() == 2 + CONCURRENCY
-                && refundsInHistory == CONCURRENCY && markers(receiver, ref) == 2 + CONCURRENCY
+                // pending, paid, and each refund's id and its id with its amount
+                && refundsInHistory == CONCURRENCY && markers(receiver, ref) == 2 + 2 * CONCURRENCY
                 && refunded.compareTo(new BigDecimal("200.00")) == 0 && "refunded".equals(record.state().status().wireName());
         return withCheck(raw, ok, "APPLIED " + applied + "/" + CONCURRENCY + ", version " + record.state().version()
                 + " (expected " + (2 + CONCURRENCY) + "), refunded " + refunded.toPlainString() + " of 200.00, status "
@@ -130,6 +132,36 @@ final class HotPayoutBench {
                 && record.history().size() == 2 && markers(receiver, ref) == 2;
         return withCheck(raw, ok, "APPLIED " + applied + ", DUPLICATE " + duplicate + ", version " + record.state().version()
                 + " (expected 2), history " + record.history().size() + " (expected 2)");
+    }
+
+    /**
+     * Outcomes that do not move the state, at once, on a fully refunded payout: 150 distinct refunds beyond
+     * it (each a CONFLICT, refund_exceeds_paid), 25 deliveries of its completion with another amount (one
+     * disagreement, then its duplicates) and 25 of the completion itself (duplicates). Each is recorded by a
+     * write conditioned on what it was decided on, not on the revision, so none races another: every one
+     * must be answered 200 at its first delivery.
+     */
+    private Run excessRefundsMix(CallbackReceiver receiver, DynamoCallLog log) {
+        String ref = "hot-" + UUID.randomUUID().toString().substring(0, 8);
+        settle(receiver, ref);
+        receiver.receive(events.commpixRefund(ref, "full-" + ref, ProviderEvents.COMMPIX_AMOUNT_CENTS).toEvent(), null);
+        Callback completed = events.callback(Provider.COMMPIX, Kind.PAID, ref);
+        Callback otherAmount = new Callback(completed.path(), completed.headers(), completed.sourceIp(),
+                completed.body().replace("\"amount\": \"" + ProviderEvents.COMMPIX_AMOUNT_CENTS + "\"",
+                        "\"amount\": \"" + (ProviderEvents.COMMPIX_AMOUNT_CENTS + 10000) + "\""));
+        Run raw = fire("200 not moving the state (150 excess refunds, 50 disagreeing/duplicate completions)", receiver, log,
+                i -> i < 150 ? events.commpixRefund(ref, "x-" + ref + "-" + i, 100) : i < 175 ? otherAmount : completed);
+        settleHistory(receiver);
+        PayoutRecord record = receiver.ledger().read(ref).orElseThrow();
+        int conflicts = raw.results().getOrDefault("CONFLICT", 0);
+        int duplicates = raw.results().getOrDefault("DUPLICATE", 0);
+        boolean ok = conflicts == 151 && duplicates == 49 && raw.firstTimeOk() == CONCURRENCY && raw.redeliveries() == 0
+                && record.state().anomalies() == 151 && "refunded".equals(record.state().status().wireName())
+                && record.state().refunded().compareTo(new BigDecimal("200.00")) == 0 && record.state().version() == 3;
+        return withCheck(raw, ok, "CONFLICT " + conflicts + " (expected 151), DUPLICATE " + duplicates + " (expected 49), "
+                + "answered at first delivery " + raw.firstTimeOk() + "/" + CONCURRENCY + ", anomalies "
+                + record.state().anomalies() + ", status " + record.state().status().wireName() + ", refunded "
+                + record.state().refunded().toPlainString() + " of 200.00");
     }
 
     /** For contrast: 200 concurrent callbacks for 200 different payouts (no contention). */
@@ -242,8 +274,10 @@ final class HotPayoutBench {
                 + "outlasted the bound) is redelivered by the simulated provider after 0–50 ms (real providers wait "
                 + "minutes: Comm.Pix 5 min, Pivot 5 min). Each callback is one conditional UpdateItem; a refused one (a "
                 + "duplicate, or a state its condition does not cover) is decided in Java on the item DynamoDB returns "
-                + "and written with a PutItem guarded by the revision: \"races lost\" counts those guarded writes "
-                + "refused because another writer got there first (each one a retry).");
+                + "and written with a PutItem guarded by the revision (or, for a STALE or CONFLICT outcome, recorded by "
+                + "an UpdateItem conditioned on what it was decided on, which no other stale or conflicting outcome "
+                + "changes): \"races lost\" counts those guarded writes refused because another writer got there first "
+                + "(each one a retry).");
         report.line("");
         report.line("\"Under Comm.Pix's schedule\": the same number of redeliveries of the unluckiest callback mapped onto "
                 + "Comm.Pix's documented waits (5m, 10m, 20m, 45m, 1h30, 3h, 6h, 12h, 24h; 10 attempts): when its last "

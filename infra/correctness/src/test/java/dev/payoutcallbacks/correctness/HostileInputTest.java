@@ -142,8 +142,14 @@ class HostileInputTest {
         cases.add(new Hostile("overlong UTF-8 encoding of '/'", concat("{\"x\":\"", new byte[] {(byte) 0xC0, (byte) 0xAF}, "\"}"), Expect.REJECTED));
         // RFC 8259 lets a parser ignore a byte order mark; the MAC covers it either way.
         cases.add(Hostile.of("UTF-8 byte order mark before the object", "\uFEFF" + valid, Expect.NOT_5XX));
+        // Issue 12: an identifier with control characters is refused with a clear 400, never stored.
         cases.add(Hostile.of("NUL and control characters in the reference", fill(provider, "ref\u0000\u0001\u001f" + ref(),
-                AMOUNTS.get(provider)), Expect.NOT_5XX));
+                AMOUNTS.get(provider)), Expect.REJECTED));
+        if (hasAmount && AMOUNTS.get(provider).startsWith("\"")) {
+            String amount = AMOUNTS.get(provider);
+            cases.add(Hostile.of("amount string with surrounding spaces", fill(provider, ref(),
+                    "\" " + amount.substring(1, amount.length() - 1) + " \""), Expect.REJECTED));
+        }
         // Structure.
         cases.add(Hostile.of("deeply nested arrays (20000 levels)", "[".repeat(20_000) + "]".repeat(20_000), Expect.REJECTED));
         cases.add(Hostile.of("deeply nested objects under the payload (40 levels)", valid.substring(0, valid.length() - 1)

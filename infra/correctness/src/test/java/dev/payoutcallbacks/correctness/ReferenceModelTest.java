@@ -60,13 +60,13 @@ class ReferenceModelTest {
         assertEquals(Result.STALE, m.deliver(paid(TEN)).result());
 
         // Refunds accumulate exactly; beyond paid is a conflict; the full amount makes it refunded; after a full
-        // refund any further refund contradicts the state itself.
+        // refund any further refund is one beyond the paid amount.
         assertEquals("refund_exceeds_paid", m.deliver(refund("7.01", "r2")).anomalyCategory());
         assertEquals(PayoutStatus.PARTIALLY_REFUNDED, m.status());
         assertEquals(Result.APPLIED, m.deliver(refund("7.00", "r3")).result());
         assertEquals(PayoutStatus.REFUNDED, m.status());
         assertEquals(0, m.refunded().compareTo(TEN.value()));
-        assertEquals("conflict", m.deliver(refund("0.01", "r4")).anomalyCategory());
+        assertEquals("refund_exceeds_paid", m.deliver(refund("0.01", "r4")).anomalyCategory());
 
         // An adjustment after a failure contradicts it.
         m = new ReferenceModel();
@@ -113,6 +113,18 @@ class ReferenceModelTest {
     }
 
     /** The model's verdict for a transition, observed through its public behaviour (no amounts involved). */
+    @Test
+    void aDisagreementAboutMoneyIsAConflictWhereverTheRulesWouldSayStale() {
+        ReferenceModel m = new ReferenceModel();
+        m.deliver(paid(TEN));
+        assertEquals("amount_mismatch", m.decide(new Event("r", PayoutStatus.PENDING, "late", Amount.of("11.00", "BRL"),
+                null, null, null)).anomalyCategory());
+        assertEquals("currency_mismatch", m.decide(new Event("r", PayoutStatus.PAID, null, Amount.of("10.00", "USD"),
+                null, null, null)).anomalyCategory());
+        assertEquals(PayoutStatus.PAID, m.status());
+        assertEquals(0, TEN.value().compareTo(m.amount().value()), "the known amount is kept");
+    }
+
     private static String modelVerdict(PayoutStatus from, PayoutStatus to) {
         ReferenceModel m = new ReferenceModel();
         if (from != null) {

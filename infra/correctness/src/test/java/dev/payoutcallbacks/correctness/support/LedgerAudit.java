@@ -55,6 +55,8 @@ public final class LedgerAudit {
     public long conflicts;
     public long historyEntries;
     public long markers;
+    /** Dedup keys the history entries say they recorded (news keys, disagreement keys, refund ids with amounts). */
+    public long recordedKeys;
     public long orderFreeChecked;
     public long orderDependent;
 
@@ -113,7 +115,9 @@ public final class LedgerAudit {
         Set<String> markerKeys = markers(ref);
         markers += markerKeys.size();
         Set<String> recordedKeys = new HashSet<>();
-        entriesPerKey.keySet().forEach(k -> recordedKeys.add(seenKey(k)));
+        // Each entry recorded its news key, or a disagreement's key, and a refund id recorded with its amount.
+        history.forEach(h -> h.seenKeys().forEach(k -> recordedKeys.add(seenKey(k))));
+        this.recordedKeys += recordedKeys.size();
         if (!markerKeys.equals(recordedKeys)) {
             Set<String> orphan = new TreeSet<>(markerKeys);
             orphan.removeAll(recordedKeys);

@@ -29,8 +29,9 @@ import java.util.Set;
  *       would credit twice (CONFLICT). After a partial refund, more refunds apply, a failure or a reversal
  *       contradicts. After a full refund every further failure or adjustment contradicts.</li>
  *   <li>An adjustment of a still-open payout implies its success and applies.</li>
- *   <li>Money, when an outcome would apply: a reported amount that differs from the known one is a
- *       CONFLICT (amount_mismatch). Refunds accumulate exactly; the status follows the arithmetic against
+ *   <li>Money, first, whatever the rules above would say: a reported amount that differs from the known one
+ *       is a CONFLICT (amount_mismatch; currency_mismatch when the currency differs), never stale nor a
+ *       duplicate: the same status with other money is a disagreement. Refunds accumulate exactly; the status follows the arithmetic against
  *       the paid amount (all of it: refunded, less: partially refunded); beyond what was paid is a CONFLICT
  *       (refund_exceeds_paid); a refund in another currency is a CONFLICT (refund_currency_mismatch). With
  *       no known paid amount, the provider's own full/partial word stands.</li>
@@ -131,16 +132,17 @@ public final class ReferenceModel {
     /** The rules without dedup: used to replay outcomes known to be distinct. */
     public Step decide(Event e) {
         seen.add(e.dedupKey());
+        // A disagreement about money comes before the transition rules (rule 9).
+        if (amount != null && e.amount() != null && !amount.same(e.amount())) {
+            return conflict(amount.currency().equals(e.amount().currency()) ? "amount_mismatch" : "currency_mismatch");
+        }
         Result verdict = verdict(status, e.status());
         if (verdict == Result.STALE) {
             return new Step(Result.STALE, status, version, null);
         }
         if (verdict == Result.CONFLICT) {
-            return conflict("conflict");
-        }
-        // Would apply: the money checks.
-        if (amount != null && e.amount() != null && !amount.same(e.amount())) {
-            return conflict("amount_mismatch");
+            // Another refund of a fully refunded payout is a refund beyond the paid amount.
+            return conflict(status == PayoutStatus.REFUNDED && e.isRefund() ? "refund_exceeds_paid" : "conflict");
         }
         PayoutStatus target = e.status();
         BigDecimal refundedAfter = refunded;
