@@ -26,7 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * lastOutcome written before this encoding.
  */
 final class OutcomeEntries {
-    /** Binary: raw DEFLATE (RFC 1951) of a UTF-8 JSON object of the entry's other (string) fields. */
+    /**
+     * Binary: raw DEFLATE (RFC 1951) of a UTF-8 JSON object of the entry's other fields: strings, and lists of
+     * strings (the dedup keys an outcome was recorded under, when not just its news) as JSON arrays.
+     */
     static final String PACKED = "z";
     /** Kept as attributes: the history key, and what the ledger reads when its own write's answer was lost. */
     private static final Set<String> KEPT = Set.of(PayoutLedger.SK, "result", "anomaly");
@@ -34,7 +37,7 @@ final class OutcomeEntries {
     private OutcomeEntries() {
     }
 
-    /** The lastOutcome form of a plain outcome entry (every field a string). */
+    /** The lastOutcome form of a plain outcome entry (every field a string or a list of strings). */
     static Map<String, AttributeValue> compact(Map<String, AttributeValue> entry) {
         Map<String, AttributeValue> out = new HashMap<>();
         ObjectNode packed = Json.newObject();
@@ -44,6 +47,9 @@ final class OutcomeEntries {
                 out.put(name, value);
             } else if (value.s() != null) {
                 packed.put(name, value.s());
+            } else if (value.hasL() && value.l().stream().allMatch(v -> v.s() != null)) {
+                com.fasterxml.jackson.databind.node.ArrayNode list = packed.putArray(name);
+                value.l().forEach(v -> list.add(v.s()));
             } else {
                 throw new IllegalArgumentException("outcome field " + name + " is not a string");
             }
@@ -72,7 +78,13 @@ final class OutcomeEntries {
         Iterator<Map.Entry<String, JsonNode>> it = fields.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> f = it.next();
-            out.putIfAbsent(f.getKey(), AttributeValue.fromS(f.getValue().asText()));
+            if (f.getValue().isArray()) {
+                java.util.List<AttributeValue> list = new java.util.ArrayList<>();
+                f.getValue().forEach(v -> list.add(AttributeValue.fromS(v.asText())));
+                out.putIfAbsent(f.getKey(), AttributeValue.fromL(list));
+            } else {
+                out.putIfAbsent(f.getKey(), AttributeValue.fromS(f.getValue().asText()));
+            }
         }
         return out;
     }

@@ -59,6 +59,16 @@ class OutcomeEntriesTest {
     }
 
     @Test
+    void theDedupKeysAnOutcomeWasRecordedUnderPackAndExpandBackAsAList() {
+        java.util.List<String> keys = java.util.List.of("m2money-po-14|paid|disagrees:amount_mismatch:1600.00");
+        Map<String, AttributeValue> compact = PayoutItems.outcomeEntry("HISTORY#2026-11-21T08:00:00.000000Z#abcd1234",
+                outcome(), ApplyResult.CONFLICT, PayoutStatus.PAID, "amount_mismatch", keys);
+        assertFalse(compact.containsKey(PayoutItems.RECORDED_AS), "packed with the rest");
+        Map<String, AttributeValue> expanded = OutcomeEntries.expand(compact);
+        assertEquals(keys, expanded.get(PayoutItems.RECORDED_AS).l().stream().map(AttributeValue::s).toList());
+    }
+
+    @Test
     void theCompactFormIsSmallerAndTheSameBytesForTheSameOutcome() {
         Map<String, AttributeValue> plain = plain(outcome(), null);
         Map<String, AttributeValue> compact = OutcomeEntries.compact(plain);
