@@ -1,6 +1,9 @@
 package dev.payoutcallbacks.payouts;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.payoutcallbacks.core.HttpAnswers;
+import dev.payoutcallbacks.core.KeepAlive;
 import dev.payoutcallbacks.core.InternalAuth;
 import dev.payoutcallbacks.core.RuntimeSecrets;
 import dev.payoutcallbacks.core.SecretsUnavailable;
@@ -14,6 +17,29 @@ final class InternalCaller {
     static final String SECRET_HEADER = InternalAuth.HEADER;
 
     private InternalCaller() {
+    }
+
+    /**
+     * What an internal route does before any work: the keep-alive answered at once, an unauthenticated caller
+     * 401, a caller that cannot be checked now (the secret unreadable) 503 so it retries; else the caller.
+     */
+    record Admission(String caller, APIGatewayV2HTTPResponse refusal) {
+    }
+
+    static Admission admit(APIGatewayV2HTTPEvent event, InternalAuth auth, RuntimeSecrets secrets) {
+        if (KeepAlive.is(event)) {
+            return new Admission(null, KeepAlive.answer());
+        }
+        String caller;
+        try {
+            caller = caller(event, auth, secrets);
+        } catch (SecretsUnavailable notNow) {
+            return new Admission(null, HttpAnswers.error(503, "unavailable", "could not verify the caller; retry later"));
+        }
+        if (caller == null) {
+            return new Admission(null, HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials"));
+        }
+        return new Admission(caller, null);
     }
 
     /** The authenticated caller (principal ARN, or {@code shared-secret}), or null. */

@@ -24,7 +24,6 @@ import dev.payoutcallbacks.core.Quarantine;
 import dev.payoutcallbacks.core.ReviewQueue;
 import dev.payoutcallbacks.core.InternalAuth;
 import dev.payoutcallbacks.core.RuntimeSecrets;
-import dev.payoutcallbacks.core.SecretsUnavailable;
 import dev.payoutcallbacks.core.SnapStartPriming;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -72,18 +71,11 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        if (dev.payoutcallbacks.core.KeepAlive.is(event)) {
-            return dev.payoutcallbacks.core.KeepAlive.answer();
+        InternalCaller.Admission admission = InternalCaller.admit(event, callers, secrets);
+        if (admission.refusal() != null) {
+            return admission.refusal();
         }
-        String caller;
-        try {
-            caller = InternalCaller.caller(event, callers, secrets);
-        } catch (SecretsUnavailable notNow) {
-            return HttpAnswers.error(503, "unavailable", "could not verify the caller; retry later");
-        }
-        if (caller == null) {
-            return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
-        }
+        String caller = admission.caller();
         String route = event.getRouteKey() == null ? "" : event.getRouteKey();
         Map<String, String> path = event.getPathParameters() == null ? Map.of() : event.getPathParameters();
         try {

@@ -11,7 +11,6 @@ import dev.payoutcallbacks.core.PayoutRecord;
 import dev.payoutcallbacks.core.PayoutViews;
 import dev.payoutcallbacks.core.InternalAuth;
 import dev.payoutcallbacks.core.RuntimeSecrets;
-import dev.payoutcallbacks.core.SecretsUnavailable;
 import dev.payoutcallbacks.core.SnapStartPriming;
 import java.util.EnumSet;
 import java.util.Map;
@@ -43,17 +42,9 @@ public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTP
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        if (dev.payoutcallbacks.core.KeepAlive.is(event)) {
-            return dev.payoutcallbacks.core.KeepAlive.answer();
-        }
-        String caller;
-        try {
-            caller = InternalCaller.caller(event, callers, secrets);
-        } catch (SecretsUnavailable notNow) {
-            return HttpAnswers.error(503, "unavailable", "could not verify the caller; retry later");
-        }
-        if (caller == null) {
-            return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
+        InternalCaller.Admission admission = InternalCaller.admit(event, callers, secrets);
+        if (admission.refusal() != null) {
+            return admission.refusal();
         }
         String reference = event.getPathParameters() == null ? null : event.getPathParameters().get("reference");
         if (reference == null || reference.isBlank()) {

@@ -17,7 +17,6 @@ import dev.payoutcallbacks.core.PayoutRegistrations;
 import dev.payoutcallbacks.core.Registration;
 import dev.payoutcallbacks.core.InternalAuth;
 import dev.payoutcallbacks.core.RuntimeSecrets;
-import dev.payoutcallbacks.core.SecretsUnavailable;
 import dev.payoutcallbacks.core.SnapStartPriming;
 import java.time.Clock;
 import java.time.Instant;
@@ -56,17 +55,9 @@ public final class PayoutRegistrationHandler implements RequestHandler<APIGatewa
 
     @Override
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        if (dev.payoutcallbacks.core.KeepAlive.is(event)) {
-            return dev.payoutcallbacks.core.KeepAlive.answer();
-        }
-        String caller;
-        try {
-            caller = InternalCaller.caller(event, callers, secrets);
-        } catch (SecretsUnavailable notNow) {
-            return HttpAnswers.error(503, "unavailable", "could not verify the caller; retry later");
-        }
-        if (caller == null) {
-            return HttpAnswers.error(401, "unauthenticated", "missing or invalid credentials");
+        InternalCaller.Admission admission = InternalCaller.admit(event, callers, secrets);
+        if (admission.refusal() != null) {
+            return admission.refusal();
         }
         Registration registration;
         try {
