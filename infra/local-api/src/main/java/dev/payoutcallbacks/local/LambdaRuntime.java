@@ -173,8 +173,9 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
                         return warm;
                     }
                     all.remove(warm);
+                    warm.close();
                 }
-                all.removeIf(s -> !s.usable());
+                dropEnded();
                 if (all.size() < Math.max(1, options.maxConcurrency())) {
                     RuntimeApiSandbox cold = startEnvironment(function);
                     all.add(cold);
@@ -200,6 +201,17 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
             notifyAll();
         }
 
+        /** Environments whose process ended on its own (a crash, an init error): closed and forgotten. */
+        private void dropEnded() {
+            for (RuntimeApiSandbox s : List.copyOf(all)) {
+                if (!s.usable()) {
+                    all.remove(s);
+                    idle.remove(s);
+                    s.close();
+                }
+            }
+        }
+
         private void recordInit(RuntimeApiSandbox sandbox) {
             if (sandbox.initMillis() >= 0 && recorded.add(sandbox)) {
                 inits.add(sandbox.initMillis());
@@ -211,7 +223,7 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
         }
 
         synchronized int size() {
-            all.removeIf(s -> !s.usable());
+            dropEnded();
             return all.size();
         }
 

@@ -65,6 +65,7 @@ final class RuntimeApiSandbox implements AutoCloseable {
     private volatile boolean restored;
     private volatile Process process;
     private volatile boolean stopped;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param command     the java command line without the handler argument (the managed runtime's flags)
@@ -278,6 +279,9 @@ final class RuntimeApiSandbox implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         stopped = true;
         Process p = process;
         if (p != null && p.isAlive()) {
