@@ -56,6 +56,11 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
     /** Registered in META-INF/services; empty (not polled) when CALYPSO_API_BASE_URL or a credential is not set. */
     public static final class Factory implements ProviderStatusApi.Factory {
         @Override
+        public String provider() {
+            return CalypsoCallbacks.PROVIDER;
+        }
+
+        @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("CALYPSO_API_BASE_URL");
             if (base == null || !env.hasAll("CALYPSO_ACCOUNT", "CALYPSO_API_KEY", "CALYPSO_API_SECRET")) {

@@ -38,6 +38,11 @@ public final class CommPixStatusApi implements ProviderStatusApi {
     /** Registered in META-INF/services, where status APIs are looked up. */
     public static final class Factory implements ProviderStatusApi.Factory {
         @Override
+        public String provider() {
+            return "commpix";
+        }
+
+        @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             return Optional.of(new CommPixStatusApi());
         }

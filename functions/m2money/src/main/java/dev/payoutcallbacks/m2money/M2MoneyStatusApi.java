@@ -83,6 +83,11 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
     /** Registered in META-INF/services; empty (not polled) when M2MONEY_API_BASE_URL or a credential is not set. */
     public static final class Factory implements ProviderStatusApi.Factory {
         @Override
+        public String provider() {
+            return M2MoneyCallbacks.PROVIDER;
+        }
+
+        @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("M2MONEY_API_BASE_URL");
             if (base == null || !env.hasAll("M2MONEY_API_USER", "M2MONEY_API_PASSWORD", "M2MONEY_API_SIGNATURE_SECRET")) {

@@ -59,6 +59,11 @@ public final class PivotStatusApi implements ProviderStatusApi {
     /** Registered in META-INF/services; empty (not polled) when PIVOT_API_BASE_URL or a credential is not set. */
     public static final class Factory implements ProviderStatusApi.Factory {
         @Override
+        public String provider() {
+            return PivotCallbacks.PROVIDER;
+        }
+
+        @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("PIVOT_API_BASE_URL");
             if (base == null || !env.hasAll("PIVOT_MERCHANT_ID", "PIVOT_MERCHANT_SECRET")) {

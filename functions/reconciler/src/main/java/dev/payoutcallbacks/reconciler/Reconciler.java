@@ -14,8 +14,6 @@ import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,15 +60,22 @@ public final class Reconciler {
     private final Clock clock;
     private final List<String> providers;
 
-    public Reconciler(PayoutLedger ledger, Map<String, ProviderStatusApi> apis, ReconcilerSettings settings, Clock clock) {
+    /**
+     * @param providers every provider looked after, in pass order (the {@link ProviderRegistry}'s, configured or not)
+     * @param apis      the status APIs configured here, by provider; a provider without one is reported as not
+     *                  polled and its stuck payouts go to review
+     */
+    public Reconciler(PayoutLedger ledger, List<String> providers, Map<String, ProviderStatusApi> apis,
+                      ReconcilerSettings settings, Clock clock) {
+        if (!providers.containsAll(apis.keySet())) {
+            throw new IllegalArgumentException("a status API for a provider not looked after: " + apis.keySet());
+        }
         this.ledger = ledger;
         this.open = new OpenPayouts(ledger);
         this.apis = Map.copyOf(apis);
         this.settings = settings;
         this.clock = clock;
-        List<String> all = new ArrayList<>(settings.providers());
-        apis.keySet().stream().sorted().filter(p -> !all.contains(p)).forEach(all::add);
-        this.providers = List.copyOf(all);
+        this.providers = List.copyOf(providers);
     }
 
     public List<String> providers() {

@@ -2,6 +2,7 @@ package dev.payoutcallbacks.reconciler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
@@ -97,8 +98,8 @@ class ReconcilerHandlerTest {
     @Test
     void statusApisAreFoundThroughServiceLoaderFromTheEnvironment() {
         assertEquals(Set.of("pivot", "calypso", "m2money", "commpix"),
-                ReconcilerHandler.statusApis(new FunctionEnvironment(stubs.environment())).keySet());
-        assertEquals(Set.of("commpix"), ReconcilerHandler.statusApis(new FunctionEnvironment(Map.of())).keySet(),
+                registry().statusApis(new FunctionEnvironment(stubs.environment())).keySet());
+        assertEquals(Set.of("commpix"), registry().statusApis(new FunctionEnvironment(Map.of())).keySet(),
                 "without base URLs nothing is polled; Comm.Pix needs none to say it cannot be");
     }
 
@@ -116,8 +117,9 @@ class ReconcilerHandlerTest {
 
         PassSummary summary = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
 
-        assertEquals(List.of("pivot", "calypso", "m2money", "commpix"), summary.providers());
-        assertEquals(List.of(), summary.withoutStatusApi());
+        assertEquals(List.of(SixthProvider.NAME, "pivot", "calypso", "m2money", "commpix"), summary.providers(),
+                "every provider on the class path, in class path order (test classes come first)");
+        assertEquals(List.of(SixthProvider.NAME), summary.withoutStatusApi(), "only the unconfigured test provider");
         assertEquals(3, summary.due());
         assertEquals(2, summary.polled());
         assertEquals(2, summary.applied(), "the payment and the submit_not_received");
@@ -154,14 +156,53 @@ class ReconcilerHandlerTest {
         new PayoutRegistrations(ledger).register(new Registration("nocred-m2", "m2money", Money.parse("500.00", "INR"),
                 null, null, Instant.now().minusSeconds(7200)));
         PassSummary summary = new ReconcilerHandler(env).handleRequest(scheduledEvent(), context(280_000));
-        assertEquals(List.of("m2money"), summary.withoutStatusApi());
+        assertEquals(List.of(SixthProvider.NAME, "m2money"), summary.withoutStatusApi());
         assertEquals(0, stubs.server.requests("/m2money").size(),
                 "nothing is sent with half a set of credentials");
         var state = ledger.read("nocred-m2").orElseThrow().state();
         assertTrue(state.flaggedForReview(), "never a silently missing provider");
         assertTrue(state.reviewReason().contains("no status API for m2money"), state.reviewReason());
         JsonNode line = Json.MAPPER.readTree(logged.toString(StandardCharsets.UTF_8).trim().split("\n")[0]);
-        assertEquals("[\"m2money\"]", line.path("notPolled").toString());
+        assertEquals("[\"" + SixthProvider.NAME + "\",\"m2money\"]", line.path("notPolled").toString());
+    }
+
+    private static ProviderRegistry registry() {
+        return ProviderRegistry.load(ReconcilerHandlerTest.class.getClassLoader());
+    }
+
+    @Test
+    void everyProviderOnTheClassPathIsLearntFromItsOwnFactoryConfiguredOrNot() {
+        // The test resources register a sixth provider whose factory answers empty, as an unconfigured one does.
+        assertEquals(List.of(SixthProvider.NAME, "pivot", "calypso", "m2money", "commpix"), registry().providers());
+        assertFalse(registry().statusApis(new FunctionEnvironment(environment())).containsKey(SixthProvider.NAME));
+        assertTrue(registry().statusApis(new FunctionEnvironment(Map.of(SixthProvider.BASE_URL, "http://127.0.0.1:9")))
+                .containsKey(SixthProvider.NAME), "configured, it is polled like the others");
+    }
+
+    @Test
+    void aSixthProviderWhoseFactoryAnswersEmptyIsReportedAndItsStuckPayoutsGoToReview() throws Exception {
+        PayoutLedger ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        new PayoutRegistrations(ledger).register(new Registration("sixth-1", SixthProvider.NAME,
+                Money.parse("42.00", "EUR"), null, null, Instant.now().minusSeconds(7200)));
+
+        PassSummary summary = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
+
+        assertTrue(summary.providers().contains(SixthProvider.NAME), "no list of providers to forget it in");
+        assertEquals(List.of(SixthProvider.NAME), summary.withoutStatusApi());
+        assertEquals(1, summary.due());
+        assertEquals(1, summary.gaveUp());
+        assertEquals(0, summary.polled());
+        var state = ledger.read("sixth-1").orElseThrow().state();
+        assertTrue(state.flaggedForReview(), "never silently skipped");
+        assertEquals(Reconciler.noStatusApiReason(SixthProvider.NAME), state.reviewReason());
+        JsonNode line = Json.MAPPER.readTree(logged.toString(StandardCharsets.UTF_8).trim().split("\n")[0]);
+        assertEquals("[\"" + SixthProvider.NAME + "\"]", line.path("notPolled").toString());
+    }
+
+    @Test
+    void twoFactoriesForOneProviderAreRefused() {
+        assertThrows(IllegalStateException.class,
+                () -> new ProviderRegistry(List.of(new SixthProvider.Factory(), new SixthProvider.Factory())));
     }
 
     @Test

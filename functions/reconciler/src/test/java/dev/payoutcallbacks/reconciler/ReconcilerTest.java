@@ -70,7 +70,7 @@ class ReconcilerTest {
     }
 
     private Reconciler reconciler(int pageSize, int maxPolls, Duration grace) {
-        return new Reconciler(ledger, stubs.apis(clock), new ReconcilerSettings(PROVIDERS, pageSize, maxPolls,
+        return new Reconciler(ledger, PROVIDERS, stubs.apis(clock), new ReconcilerSettings(pageSize, maxPolls,
                 Duration.ofMinutes(15), Duration.ofMinutes(240), grace, Duration.ofSeconds(1), THRESHOLDS), clock);
     }
 
