@@ -9,7 +9,7 @@ import dev.payoutcallbacks.core.Json;
 import dev.payoutcallbacks.core.Money;
 import dev.payoutcallbacks.core.OutcomeSource;
 import dev.payoutcallbacks.core.PayoutOutcome;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.ProviderStatusApi;
 import java.math.BigInteger;
@@ -105,7 +105,7 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
     }
 
     @Override
-    public PollAnswer poll(PayoutState payout) {
+    public PollAnswer poll(PollRequest payout) {
         byte[] body = requestBody(payout);
         StatusHttp.Answer answer;
         try {
@@ -147,7 +147,7 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
         }
     }
 
-    private PayoutOutcome outcome(PayoutState payout, JsonNode node, JsonNode errors, ObjectNode root)
+    private PayoutOutcome outcome(PollRequest payout, JsonNode node, JsonNode errors, ObjectNode root)
             throws CallbackRejected {
         String reference = payout.reference();
         String externalId = scalar(node, "externalId");
@@ -182,7 +182,7 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
     }
 
     /** {account, timestamp, payload: {id} | {idempotencyKey}}, serialised once: these exact bytes are signed and sent. */
-    byte[] requestBody(PayoutState payout) {
+    byte[] requestBody(PollRequest payout) {
         ObjectNode body = Json.newObject();
         body.put("account", account);
         body.put("timestamp", clock.millis());

@@ -16,7 +16,7 @@ public interface ProviderStatusApi {
      * unauthenticated or unreadable answer are {@link PollAnswer.Unavailable}. Only an authenticated,
      * definitive "no such payout" is {@link PollAnswer.NotFound}.
      */
-    PollAnswer poll(PayoutState payout);
+    PollAnswer poll(PollRequest payout);
 
     /** The items of a batch notice (e.g. a bulk payout's totals-only callback); Unavailable when unsupported. */
     default PollAnswer batchItems(String batchId) {

@@ -7,7 +7,7 @@ import dev.payoutcallbacks.core.CallbackRejected;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.Json;
 import dev.payoutcallbacks.core.OutcomeSource;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.ProviderStatusApi;
 import java.net.URI;
@@ -164,7 +164,7 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
     }
 
     @Override
-    public PollAnswer poll(PayoutState payout) {
+    public PollAnswer poll(PollRequest payout) {
         String reference = payout.reference();
         URI uri = URI.create(base + ORDERS_PATH + StatusHttp.segment(reference));
         StatusHttp.Answer answer;

@@ -14,6 +14,7 @@ import dev.payoutcallbacks.core.CallbackRequest;
 import dev.payoutcallbacks.core.DynamoClients;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.HttpAnswers;
+import dev.payoutcallbacks.core.Cursor;
 import dev.payoutcallbacks.core.Json;
 import dev.payoutcallbacks.core.OutcomeSource;
 import dev.payoutcallbacks.core.PayoutLedger;
@@ -94,7 +95,7 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
     private APIGatewayV2HTTPResponse listReview() {
         ObjectNode body = Json.newObject();
         ArrayNode items = body.putArray("flagged");
-        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> start = null;
+        Cursor start = null;
         int pages = 0;
         do {
             ReviewQueue.Page page = review.list(100, start);

@@ -2,16 +2,17 @@ package dev.payoutcallbacks.reconciler;
 
 import dev.payoutcallbacks.core.Applied;
 import dev.payoutcallbacks.core.ApplyResult;
+import dev.payoutcallbacks.core.Cursor;
 import dev.payoutcallbacks.core.OpenPayouts;
 import dev.payoutcallbacks.core.OutcomeSource;
 import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.PayoutOutcome;
 import dev.payoutcallbacks.core.PayoutState;
 import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.ProviderStatusApi;
 import dev.payoutcallbacks.core.ProviderStatusApi.PollAnswer;
 import java.time.Clock;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -86,14 +87,14 @@ public final class Reconciler {
     public PassSummary pass(LongSupplier remainingMillis) {
         Instant now = clock.instant();
         Counts c = new Counts();
-        Map<String, Map<String, AttributeValue>> cursors = new LinkedHashMap<>();
+        Map<String, Cursor> cursors = new LinkedHashMap<>();
         providers.forEach(p -> cursors.put(p, null));
         boolean complete = true;
         turns:
         while (!cursors.isEmpty()) {
-            Iterator<Map.Entry<String, Map<String, AttributeValue>>> turn = cursors.entrySet().iterator();
+            Iterator<Map.Entry<String, Cursor>> turn = cursors.entrySet().iterator();
             while (turn.hasNext()) {
-                Map.Entry<String, Map<String, AttributeValue>> cursor = turn.next();
+                Map.Entry<String, Cursor> cursor = turn.next();
                 if (outOfTime(remainingMillis)) {
                     complete = false;
                     break turns;
@@ -160,7 +161,7 @@ public final class Reconciler {
         }
         PollAnswer answer;
         try {
-            answer = api.poll(state);
+            answer = api.poll(new PollRequest(state.reference(), state.providerPayoutId(), state.submittedAt()));
         } catch (RuntimeException broken) {
             answer = new PollAnswer.Unavailable(provider + ": status API error " + broken.getClass().getSimpleName());
         }

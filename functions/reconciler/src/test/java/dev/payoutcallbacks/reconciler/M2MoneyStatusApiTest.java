@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.payoutcallbacks.core.OutcomeSource;
 import dev.payoutcallbacks.core.PayoutOutcome;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.ProviderStatusApi.PollAnswer;
 import dev.payoutcallbacks.m2money.M2MoneyStatusApi;
@@ -43,7 +43,7 @@ class M2MoneyStatusApiTest {
     @Test
     void aProcessedOrderIsPaidWithItsUtrAndNoPersonalDataStored() {
         stubs.m2money.put("m-1", ProviderStubs.m2Order("m-1", "processed", "\"500.00\"", "UTR123"));
-        PayoutOutcome o = only(api.poll(PayoutState.none("m-1"))); // the stub refuses unless Basic auth and Signature verify
+        PayoutOutcome o = only(api.poll(new PollRequest("m-1", null, null))); // the stub refuses unless Basic auth and Signature verify
         assertEquals(PayoutStatus.PAID, o.status());
         assertEquals(OutcomeSource.POLL, o.source());
         assertEquals("500.00 INR", o.amount().toString());
@@ -60,11 +60,11 @@ class M2MoneyStatusApiTest {
         stubs.m2money.put("q", ProviderStubs.m2Order("0x0206", "PENDING", "q", "processing", "500", null));
         stubs.m2money.put("f", ProviderStubs.m2Order("0x0202", "FAILURE", "f", "failed", "\"500.00\"", null));
         stubs.m2money.put("r", ProviderStubs.m2Order("r", "reversed", "500", "UTR9"));
-        assertEquals(PayoutStatus.PENDING, only(api.poll(PayoutState.none("q"))).status());
-        PayoutOutcome failed = only(api.poll(PayoutState.none("f")));
+        assertEquals(PayoutStatus.PENDING, only(api.poll(new PollRequest("q", null, null))).status());
+        PayoutOutcome failed = only(api.poll(new PollRequest("f", null, null)));
         assertEquals(PayoutStatus.FAILED, failed.status(), "a failed ORDER (data.status) is failed");
         assertEquals("Beneficiary bank down", failed.failureReason());
-        PayoutOutcome reversed = only(api.poll(PayoutState.none("r")));
+        PayoutOutcome reversed = only(api.poll(new PollRequest("r", null, null)));
         assertEquals(PayoutStatus.REVERSED, reversed.status());
         assertEquals("500 INR", reversed.adjustmentAmount().toString());
         assertEquals("r|REVERSED", reversed.dedupKey(), "the key a reversal callback has");
@@ -74,9 +74,9 @@ class M2MoneyStatusApiTest {
     void noOrdersFoundIsNotFoundAndNeverFailed() {
         stubs.m2money.put("nf", ProviderStubs.m2NoOrdersFound());
         stubs.m2money.put("nf404", Reply.json(404, "{\"code\":\"0x0202\",\"status\":\"FAILURE\",\"message\":\"No orders found.\"}"));
-        PollAnswer.NotFound nf = assertInstanceOf(PollAnswer.NotFound.class, api.poll(PayoutState.none("nf")));
+        PollAnswer.NotFound nf = assertInstanceOf(PollAnswer.NotFound.class, api.poll(new PollRequest("nf", null, null)));
         assertTrue(nf.evidence().contains("No orders found"));
-        assertInstanceOf(PollAnswer.NotFound.class, api.poll(PayoutState.none("nf404")));
+        assertInstanceOf(PollAnswer.NotFound.class, api.poll(new PollRequest("nf404", null, null)));
     }
 
     @Test
@@ -97,7 +97,7 @@ class M2MoneyStatusApiTest {
         stubs.m2money.put("slow", Reply.slowJson("{}"));
         for (String ref : List.of("other-failure", "nf-500", "nf-timeout-code", "went-wrong", "contradiction", "unmapped",
                 "other-ref", "reversal-no-amount", "malformed", "html", "slow", "unscripted")) {
-            PollAnswer answer = api.poll(PayoutState.none(ref));
+            PollAnswer answer = api.poll(new PollRequest(ref, null, null));
             assertInstanceOf(PollAnswer.Unavailable.class, answer, ref + ": " + answer);
         }
     }
@@ -107,7 +107,7 @@ class M2MoneyStatusApiTest {
         M2MoneyStatusApi wrong = M2MoneyStatusApi.create(stubs.server.base("/m2money"), ProviderStubs.M2_USER,
                 ProviderStubs.M2_PASSWORD, "wrong-signature-secret", 1000, 700, new MutableClock(Instant.EPOCH));
         stubs.m2money.put("nf", ProviderStubs.m2NoOrdersFound());
-        PollAnswer.Unavailable u = assertInstanceOf(PollAnswer.Unavailable.class, wrong.poll(PayoutState.none("nf")));
+        PollAnswer.Unavailable u = assertInstanceOf(PollAnswer.Unavailable.class, wrong.poll(new PollRequest("nf", null, null)));
         assertTrue(u.reason().contains("0x0201"), u.reason());
     }
 
@@ -117,6 +117,6 @@ class M2MoneyStatusApiTest {
         M2MoneyStatusApi never = M2MoneyStatusApi.create(stubs.server.base("/m2money"), ProviderStubs.M2_USER,
                 ProviderStubs.M2_PASSWORD, ProviderStubs.M2_SIGNATURE_SECRET, M2MoneyStatusApi.SCHEME_HMAC_PATH, "",
                 1000, 700, new MutableClock(Instant.EPOCH));
-        assertInstanceOf(PollAnswer.Unavailable.class, never.poll(PayoutState.none("nf")));
+        assertInstanceOf(PollAnswer.Unavailable.class, never.poll(new PollRequest("nf", null, null)));
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.payoutcallbacks.core.OutcomeSource;
 import dev.payoutcallbacks.core.PayoutOutcome;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.ProviderStatusApi.PollAnswer;
 import dev.payoutcallbacks.pivot.PivotStatusApi;
@@ -47,7 +47,7 @@ class PivotStatusApiTest {
     @Test
     void aSuccessIsPaidWithItsAmountMarkedPollAndThePayloadMasked() {
         stubs.pivot.put("pv-1", ProviderStubs.pivotItem("pv-1", "SUCCESS", "150000", null));
-        PayoutOutcome o = only(api.poll(PayoutState.none("pv-1")));
+        PayoutOutcome o = only(api.poll(new PollRequest("pv-1", null, null)));
         assertEquals(PayoutStatus.PAID, o.status());
         assertEquals(OutcomeSource.POLL, o.source());
         assertEquals("pivot", o.provider());
@@ -66,28 +66,28 @@ class PivotStatusApiTest {
         stubs.pivot.put("a", ProviderStubs.pivotItem("a", "APPROVED", "10", null));
         stubs.pivot.put("f", ProviderStubs.pivotItem("f", "FAILED", "10", "Invalid Account"));
         stubs.pivot.put("c", ProviderStubs.pivotItem("c", "CANCELLED", "10", null));
-        assertEquals(PayoutStatus.PENDING, only(api.poll(PayoutState.none("a"))).status());
-        PayoutOutcome failed = only(api.poll(PayoutState.none("f")));
+        assertEquals(PayoutStatus.PENDING, only(api.poll(new PollRequest("a", null, null))).status());
+        PayoutOutcome failed = only(api.poll(new PollRequest("f", null, null)));
         assertEquals(PayoutStatus.FAILED, failed.status());
         assertEquals("Invalid Account", failed.failureReason());
-        assertEquals(PayoutStatus.CANCELLED, only(api.poll(PayoutState.none("c"))).status());
+        assertEquals(PayoutStatus.CANCELLED, only(api.poll(new PollRequest("c", null, null))).status());
     }
 
     @Test
     void theTokenIsCachedUntilShortlyBeforeItExpiresAndRenewedOnA401() {
         stubs.pivot.put("t", ProviderStubs.pivotItem("t", "PENDING", "10", null));
         for (int i = 0; i < 3; i++) {
-            assertInstanceOf(PollAnswer.Found.class, api.poll(PayoutState.none("t")));
+            assertInstanceOf(PollAnswer.Found.class, api.poll(new PollRequest("t", null, null)));
         }
         assertEquals(1, stubs.tokensIssued.get(), "one token for three polls");
         clock.advance(Duration.ofSeconds(839));
-        api.poll(PayoutState.none("t"));
+        api.poll(new PollRequest("t", null, null));
         assertEquals(1, stubs.tokensIssued.get(), "still valid 61 s before expiry");
         clock.advance(Duration.ofSeconds(2));
-        api.poll(PayoutState.none("t"));
+        api.poll(new PollRequest("t", null, null));
         assertEquals(2, stubs.tokensIssued.get(), "renewed within the last minute of its 900 s");
         stubs.revokePivotTokens();
-        assertInstanceOf(PollAnswer.Found.class, api.poll(PayoutState.none("t")), "a 401 renews the token once");
+        assertInstanceOf(PollAnswer.Found.class, api.poll(new PollRequest("t", null, null)), "a 401 renews the token once");
         assertEquals(3, stubs.tokensIssued.get());
     }
 
@@ -95,9 +95,9 @@ class PivotStatusApiTest {
     void only404WithPivotsEnvelopeIsNotFound() {
         stubs.pivot.put("gone", ProviderStubs.pivotNotFound());
         stubs.pivot.put("gateway-404", Reply.text(404, "<html>Not Found</html>"));
-        PollAnswer.NotFound nf = assertInstanceOf(PollAnswer.NotFound.class, api.poll(PayoutState.none("gone")));
+        PollAnswer.NotFound nf = assertInstanceOf(PollAnswer.NotFound.class, api.poll(new PollRequest("gone", null, null)));
         assertTrue(nf.evidence().startsWith("pivot: HTTP 404"));
-        assertInstanceOf(PollAnswer.Unavailable.class, api.poll(PayoutState.none("gateway-404")));
+        assertInstanceOf(PollAnswer.Unavailable.class, api.poll(new PollRequest("gateway-404", null, null)));
     }
 
     @Test
@@ -111,7 +111,7 @@ class PivotStatusApiTest {
         stubs.pivot.put("exponent", Reply.json(200, "{\"code\":\"00\",\"data\":{\"referenceId\":\"exponent\","
                 + "\"amount\":{\"currency\":\"IDR\",\"value\":1e5},\"status\":\"SUCCESS\"}}"));
         for (String ref : List.of("slow", "err", "bad-json", "code", "unknown", "other", "exponent", "unscripted")) {
-            PollAnswer answer = api.poll(PayoutState.none(ref));
+            PollAnswer answer = api.poll(new PollRequest(ref, null, null));
             assertInstanceOf(PollAnswer.Unavailable.class, answer, ref + ": " + answer);
         }
     }
@@ -121,7 +121,7 @@ class PivotStatusApiTest {
         PivotStatusApi wrong = PivotStatusApi.create(stubs.server.base("/pivot"), "merchant-7", "wrong-secret",
                 PivotStatusApi.DEFAULT_BULK_ITEMS_PATH, 1000, 700, clock);
         stubs.pivot.put("x", ProviderStubs.pivotNotFound());
-        PollAnswer answer = wrong.poll(PayoutState.none("x"));
+        PollAnswer answer = wrong.poll(new PollRequest("x", null, null));
         PollAnswer.Unavailable u = assertInstanceOf(PollAnswer.Unavailable.class, answer);
         assertFalse(u.reason().contains("wrong-secret"), "no secret in the reason");
     }

@@ -1,7 +1,7 @@
 package dev.payoutcallbacks.reconciler;
 
 import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.ProviderStatusApi;
 import java.util.Optional;
 
@@ -20,7 +20,7 @@ final class SixthProvider implements ProviderStatusApi {
     }
 
     @Override
-    public PollAnswer poll(PayoutState payout) {
+    public PollAnswer poll(PollRequest payout) {
         return new PollAnswer.Unavailable(NAME + ": a test provider answers nothing");
     }
 
