@@ -1,5 +1,9 @@
 package dev.payoutcallbacks.reconciler;
 
+import dev.payoutcallbacks.pivot.PivotStub;
+import dev.payoutcallbacks.calypso.CalypsoStub;
+import dev.payoutcallbacks.m2money.M2MoneyStub;
+import dev.payoutcallbacks.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -112,8 +116,8 @@ class ReconcilerHandlerTest {
         registrations.register(new Registration("handler-m2", "m2money", Money.parse("500.00", "INR"), null, null, twoHoursAgo));
         registrations.register(new Registration("handler-cp", "commpix", Money.parse("10.00", "BRL"), null, null,
                 Instant.now().minusSeconds(4 * 3600)));
-        stubs.pivot.put("handler-pv", ProviderStubs.pivotItem("handler-pv", "SUCCESS", "150000", null));
-        stubs.m2money.put("handler-m2", ProviderStubs.m2NoOrdersFound());
+        stubs.pivot.put("handler-pv", PivotStub.pivotItem("handler-pv", "SUCCESS", "150000", null));
+        stubs.m2money.put("handler-m2", M2MoneyStub.m2NoOrdersFound());
 
         PassSummary summary = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
 
@@ -142,8 +146,8 @@ class ReconcilerHandlerTest {
         assertEquals(0, metrics.path("Dimensions").get(0).size());
         assertEquals(1, line.path("ReconcilerGaveUp").asInt());
         assertTrue(metrics.path("Metrics").toString().contains("\"ReconcilerGaveUp\""));
-        for (String secret : List.of("handler-", ProviderStubs.PIVOT_SECRET, ProviderStubs.CALYPSO_SECRET,
-                ProviderStubs.M2_PASSWORD, ProviderStubs.M2_SIGNATURE_SECRET, "tok-")) {
+        for (String secret : List.of("handler-", PivotStub.PIVOT_SECRET, CalypsoStub.CALYPSO_SECRET,
+                M2MoneyStub.M2_PASSWORD, M2MoneyStub.M2_SIGNATURE_SECRET, "tok-")) {
             assertFalse(lines[0].contains(secret), secret + " in " + lines[0]);
         }
     }
@@ -236,7 +240,7 @@ class ReconcilerHandlerTest {
         PayoutRegistrations registrations = new PayoutRegistrations(new PayoutLedger(TestTables.dynamo().client(), table));
         registrations.register(new Registration("late-pv", "pivot", Money.parse("1", "IDR"), null, null,
                 Instant.now().minusSeconds(7200)));
-        stubs.pivot.put("late-pv", ProviderStubs.pivotItem("late-pv", "SUCCESS", "1", null));
+        stubs.pivot.put("late-pv", PivotStub.pivotItem("late-pv", "SUCCESS", "1", null));
         PassSummary summary = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(4_000));
         assertFalse(summary.complete());
         assertEquals(0, summary.polled());
