@@ -3,6 +3,7 @@ package dev.payoutcallbacks.reconciler;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.ProviderStatusApi;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,10 @@ import java.util.ServiceLoader;
  * a new provider module on the class path is looked after from its first pass, and one whose factory answers
  * empty (no base URL, no credentials) is reported as not polled and its stuck payouts go to review — never
  * silently skipped.
+ *
+ * <p>Providers are kept in name order: the class path order is not the same everywhere (the build's dependency
+ * order in tests, the jars' file names under Lambda's runtime), and the pass order and its summary should not
+ * depend on how the package was laid out.
  */
 public final class ProviderRegistry {
     private final List<ProviderStatusApi.Factory> factories;
@@ -33,18 +38,20 @@ public final class ProviderRegistry {
             }
             names.add(provider);
         }
-        this.factories = List.copyOf(factories);
-        this.providers = List.copyOf(names);
+        List<ProviderStatusApi.Factory> sorted = new ArrayList<>(factories);
+        sorted.sort(Comparator.comparing(ProviderStatusApi.Factory::provider));
+        this.factories = List.copyOf(sorted);
+        this.providers = names.stream().sorted().toList();
     }
 
-    /** The factories registered on this class loader's class path, in class path order. */
+    /** The factories registered on this class loader's class path. */
     public static ProviderRegistry load(ClassLoader classLoader) {
         List<ProviderStatusApi.Factory> found = new ArrayList<>();
         ServiceLoader.load(ProviderStatusApi.Factory.class, classLoader).forEach(found::add);
         return new ProviderRegistry(found);
     }
 
-    /** Every provider on the class path, configured or not, in class path order. */
+    /** Every provider on the class path, configured or not, in name order. */
     public List<String> providers() {
         return providers;
     }
