@@ -9,7 +9,7 @@ import dev.payoutcallbacks.core.Json;
 import dev.payoutcallbacks.core.Money;
 import dev.payoutcallbacks.core.OutcomeSource;
 import dev.payoutcallbacks.core.PayoutOutcome;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.ProviderStatusApi;
 import java.math.BigInteger;
@@ -56,6 +56,11 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
     /** Registered in META-INF/services; empty (not polled) when CALYPSO_API_BASE_URL or a credential is not set. */
     public static final class Factory implements ProviderStatusApi.Factory {
         @Override
+        public String provider() {
+            return CalypsoCallbacks.PROVIDER;
+        }
+
+        @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("CALYPSO_API_BASE_URL");
             if (base == null || !env.hasAll("CALYPSO_ACCOUNT", "CALYPSO_API_KEY", "CALYPSO_API_SECRET")) {
@@ -100,7 +105,7 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
     }
 
     @Override
-    public PollAnswer poll(PayoutState payout) {
+    public PollAnswer poll(PollRequest payout) {
         byte[] body = requestBody(payout);
         StatusHttp.Answer answer;
         try {
@@ -142,7 +147,7 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
         }
     }
 
-    private PayoutOutcome outcome(PayoutState payout, JsonNode node, JsonNode errors, ObjectNode root)
+    private PayoutOutcome outcome(PollRequest payout, JsonNode node, JsonNode errors, ObjectNode root)
             throws CallbackRejected {
         String reference = payout.reference();
         String externalId = scalar(node, "externalId");
@@ -177,7 +182,7 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
     }
 
     /** {account, timestamp, payload: {id} | {idempotencyKey}}, serialised once: these exact bytes are signed and sent. */
-    byte[] requestBody(PayoutState payout) {
+    byte[] requestBody(PollRequest payout) {
         ObjectNode body = Json.newObject();
         body.put("account", account);
         body.put("timestamp", clock.millis());

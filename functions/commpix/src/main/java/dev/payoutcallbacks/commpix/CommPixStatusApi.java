@@ -1,7 +1,7 @@
 package dev.payoutcallbacks.commpix;
 
 import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.ProviderStatusApi;
 import java.util.Optional;
 
@@ -26,7 +26,7 @@ public final class CommPixStatusApi implements ProviderStatusApi {
     }
 
     @Override
-    public PollAnswer poll(PayoutState payout) {
+    public PollAnswer poll(PollRequest payout) {
         return new PollAnswer.CannotPoll(NO_STATUS_API_REASON);
     }
 
@@ -37,6 +37,11 @@ public final class CommPixStatusApi implements ProviderStatusApi {
 
     /** Registered in META-INF/services, where status APIs are looked up. */
     public static final class Factory implements ProviderStatusApi.Factory {
+        @Override
+        public String provider() {
+            return "commpix";
+        }
+
         @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             return Optional.of(new CommPixStatusApi());

@@ -3,7 +3,6 @@ package dev.payoutcallbacks.core;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,21 +40,14 @@ public final class CallbackRequest {
         this.receivedAt = receivedAt;
     }
 
+    /**
+     * @deprecated the conversion lives at the Lambda edge: {@link LambdaRequests#callbackRequest}. Kept only
+     * while CallbackReceiver (being reworked on another branch) still calls it; delete it, and this type's
+     * Lambda import, once that caller has moved.
+     */
+    @Deprecated
     public static CallbackRequest from(APIGatewayV2HTTPEvent event, Instant receivedAt) {
-        String raw = event.getBody();
-        byte[] body;
-        if (raw == null) {
-            body = new byte[0];
-        } else if (event.getIsBase64Encoded()) {
-            body = Base64.getDecoder().decode(raw);
-        } else {
-            body = raw.getBytes(StandardCharsets.UTF_8);
-        }
-        var ctx = event.getRequestContext();
-        String sourceIp = ctx != null && ctx.getHttp() != null ? ctx.getHttp().getSourceIp() : null;
-        String requestId = ctx != null ? ctx.getRequestId() : null;
-        return new CallbackRequest(body, event.getHeaders(), event.getPathParameters(), event.getQueryStringParameters(),
-                sourceIp, requestId, receivedAt, InternalAuth.iamPrincipal(event));
+        return LambdaRequests.callbackRequest(event, receivedAt);
     }
 
     /** The IAM principal (ARN) API Gateway authenticated for this request, or null (not an AWS_IAM route). */

@@ -24,7 +24,8 @@ public final class OpenPayouts {
         }
     }
 
-    public record Page(List<Due> due, Map<String, AttributeValue> next) {
+    /** @param next where the next page starts; null after the last one */
+    public record Page(List<Due> due, Cursor next) {
         public boolean hasMore() {
             return next != null;
         }
@@ -37,14 +38,14 @@ public final class OpenPayouts {
     }
 
     /** Entries of this provider due at {@code now}, oldest first, one bounded page at a time. */
-    public Page due(String provider, Instant now, int limit, Map<String, AttributeValue> startKey) {
+    public Page due(String provider, Instant now, int limit, Cursor after) {
         QueryResponse page = ledger.db().query(q -> q.tableName(ledger.table())
                 .indexName(PayoutLedger.OPEN_PAYOUTS_INDEX)
                 .keyConditionExpression("openProvider = :p AND checkAfter <= :now")
                 .expressionAttributeValues(Map.of(":p", PayoutLedger.s(provider),
                         ":now", PayoutLedger.s(Timestamps.sortable(now))))
                 .limit(limit)
-                .exclusiveStartKey(startKey));
+                .exclusiveStartKey(Cursor.startKey(after)));
         List<Due> due = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
             AttributeValue attempts = item.get("fetchAttempts");
@@ -52,8 +53,7 @@ public final class OpenPayouts {
                     PayoutItems.str(item, "batchId"), PayoutItems.str(item, "event"),
                     attempts == null || attempts.n() == null ? 0 : Integer.parseInt(attempts.n())));
         }
-        Map<String, AttributeValue> next = PayoutItems.nextPage(page);
-        return new Page(due, next);
+        return new Page(due, Cursor.after(page));
     }
 
     /** The payout's current state, strongly consistent (the index is not). */

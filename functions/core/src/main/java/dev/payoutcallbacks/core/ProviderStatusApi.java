@@ -16,7 +16,7 @@ public interface ProviderStatusApi {
      * unauthenticated or unreadable answer are {@link PollAnswer.Unavailable}. Only an authenticated,
      * definitive "no such payout" is {@link PollAnswer.NotFound}.
      */
-    PollAnswer poll(PayoutState payout);
+    PollAnswer poll(PollRequest payout);
 
     /** The items of a batch notice (e.g. a bulk payout's totals-only callback); Unavailable when unsupported. */
     default PollAnswer batchItems(String batchId) {
@@ -45,9 +45,17 @@ public interface ProviderStatusApi {
         }
     }
 
-    /** Creates the provider's status API from the reconciler function's environment. */
+    /**
+     * Creates the provider's status API from the reconciler function's environment. Registered in the provider
+     * module's {@code META-INF/services}: the reconciler learns every provider on its class path from these,
+     * configured or not, so a provider whose factory answers empty is still looked after (reported as not
+     * polled, its stuck payouts sent to review) rather than forgotten.
+     */
     interface Factory {
-        /** Empty when the provider is not configured for polling in this environment. */
+        /** The provider this factory speaks for, as in {@link ProviderCallbacks#provider()}; known even when unconfigured. */
+        String provider();
+
+        /** Empty when the provider is not configured for polling in this environment (no base URL, no credentials). */
         java.util.Optional<ProviderStatusApi> create(FunctionEnvironment env);
     }
 }

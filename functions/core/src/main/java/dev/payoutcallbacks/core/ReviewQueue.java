@@ -17,7 +17,8 @@ public final class ReviewQueue {
     public record Flagged(String reference, String provider, String status, String reviewReason, String flaggedAt) {
     }
 
-    public record Page(List<Flagged> flagged, Map<String, AttributeValue> next) {
+    /** @param next where the next page starts; null after the last one */
+    public record Page(List<Flagged> flagged, Cursor next) {
     }
 
     private final PayoutLedger ledger;
@@ -26,18 +27,18 @@ public final class ReviewQueue {
         this.ledger = ledger;
     }
 
-    public Page list(int limit, Map<String, AttributeValue> startKey) {
+    public Page list(int limit, Cursor after) {
         QueryResponse page = ledger.db().query(q -> q.tableName(ledger.table()).indexName(INDEX)
                 .keyConditionExpression("reviewQueue = :q")
                 .expressionAttributeValues(Map.of(":q", PayoutLedger.s(PayoutItems.REVIEW)))
                 .limit(limit)
-                .exclusiveStartKey(startKey));
+                .exclusiveStartKey(Cursor.startKey(after)));
         List<Flagged> flagged = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
             flagged.add(new Flagged(PayoutItems.str(item, "reference"), PayoutItems.str(item, "provider"),
                     PayoutItems.str(item, "status"), PayoutItems.str(item, "reviewReason"),
                     PayoutItems.str(item, PayoutItems.FLAGGED_AT)));
         }
-        return new Page(flagged, PayoutItems.nextPage(page));
+        return new Page(flagged, Cursor.after(page));
     }
 }

@@ -3,6 +3,7 @@ package dev.payoutcallbacks.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.payoutcallbacks.core.testing.TestTables;
@@ -108,6 +109,29 @@ class RegistrationAndOpenPayoutsTest {
         PayoutState flagged = open.state("d").orElseThrow();
         assertTrue(flagged.flaggedForReview());
         assertEquals(2, flagged.pollAttempts());
+    }
+
+    @Test
+    void pagesOfDueWorkContinueFromAnOpaqueCursorCarriedAsText() {
+        for (String ref : List.of("p1", "p2", "p3")) {
+            registrations.register(registration(ref, "1000"));
+        }
+        Instant later = NOW.plus(Duration.ofHours(2));
+        OpenPayouts.Page first = open.due("pivot", later, 2, null);
+        assertEquals(2, first.due().size());
+        assertTrue(first.hasMore());
+        Cursor carried = Cursor.decode(first.next().encode());
+        assertEquals(first.next(), carried, "the text form decodes to the same cursor");
+        OpenPayouts.Page second = open.due("pivot", later, 2, carried);
+        assertEquals(1, second.due().size());
+        assertFalse(second.hasMore());
+        List<String> all = new java.util.ArrayList<>();
+        first.due().forEach(d -> all.add(d.reference()));
+        second.due().forEach(d -> all.add(d.reference()));
+        assertEquals(java.util.Set.of("p1", "p2", "p3"), java.util.Set.copyOf(all), "every payout once, none twice");
+        assertThrows(IllegalArgumentException.class, () -> Cursor.decode("not-a-cursor"));
+        assertThrows(IllegalArgumentException.class, () -> Cursor.decode(java.util.Base64.getUrlEncoder()
+                .encodeToString("{\"PK\":{\"B\":\"AA==\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     @Test

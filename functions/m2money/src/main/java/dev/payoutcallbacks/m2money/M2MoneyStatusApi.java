@@ -7,7 +7,7 @@ import dev.payoutcallbacks.core.CallbackRejected;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.Json;
 import dev.payoutcallbacks.core.OutcomeSource;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.ProviderStatusApi;
 import java.net.URI;
@@ -82,6 +82,11 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
 
     /** Registered in META-INF/services; empty (not polled) when M2MONEY_API_BASE_URL or a credential is not set. */
     public static final class Factory implements ProviderStatusApi.Factory {
+        @Override
+        public String provider() {
+            return M2MoneyCallbacks.PROVIDER;
+        }
+
         @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("M2MONEY_API_BASE_URL");
@@ -159,7 +164,7 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
     }
 
     @Override
-    public PollAnswer poll(PayoutState payout) {
+    public PollAnswer poll(PollRequest payout) {
         String reference = payout.reference();
         URI uri = URI.create(base + ORDERS_PATH + StatusHttp.segment(reference));
         StatusHttp.Answer answer;

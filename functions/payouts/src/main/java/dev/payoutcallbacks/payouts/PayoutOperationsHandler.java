@@ -10,10 +10,11 @@ import dev.payoutcallbacks.core.Applied;
 import dev.payoutcallbacks.core.ApplyContention;
 import dev.payoutcallbacks.core.ApplyResult;
 import dev.payoutcallbacks.core.CallbackRejected;
-import dev.payoutcallbacks.core.CallbackRequest;
+import dev.payoutcallbacks.core.LambdaRequests;
 import dev.payoutcallbacks.core.DynamoClients;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.HttpAnswers;
+import dev.payoutcallbacks.core.Cursor;
 import dev.payoutcallbacks.core.Json;
 import dev.payoutcallbacks.core.OutcomeSource;
 import dev.payoutcallbacks.core.PayoutLedger;
@@ -94,7 +95,7 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
     private APIGatewayV2HTTPResponse listReview() {
         ObjectNode body = Json.newObject();
         ArrayNode items = body.putArray("flagged");
-        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> start = null;
+        Cursor start = null;
         int pages = 0;
         do {
             ReviewQueue.Page page = review.list(100, start);
@@ -119,7 +120,7 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
         String operator;
         String resolutionId;
         try {
-            ObjectNode body = Json.object(CallbackRequest.from(event, ledger.clock().instant()).body());
+            ObjectNode body = Json.object(LambdaRequests.callbackRequest(event, ledger.clock().instant()).body());
             statusText = Json.text(body, "status");
             reason = Json.text(body, "reason");
             operator = callers.mode() == InternalAuth.Mode.SHARED_SECRET ? Json.text(body, "operator") : caller;

@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.payoutcallbacks.core.ApplyContention;
 import dev.payoutcallbacks.core.CallbackRejected;
-import dev.payoutcallbacks.core.CallbackRequest;
+import dev.payoutcallbacks.core.LambdaRequests;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.HttpAnswers;
 import dev.payoutcallbacks.core.Json;
@@ -61,7 +61,7 @@ public final class PayoutRegistrationHandler implements RequestHandler<APIGatewa
         }
         Registration registration;
         try {
-            registration = parse(CallbackRequest.from(event, Instant.now()).body());
+            registration = parse(LambdaRequests.callbackRequest(event, Instant.now()).body());
         } catch (CallbackRejected e) {
             return HttpAnswers.error(400, "malformed", e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -8,7 +8,7 @@ import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.Json;
 import dev.payoutcallbacks.core.OutcomeSource;
 import dev.payoutcallbacks.core.PayoutOutcome;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.PersonalData;
 import dev.payoutcallbacks.core.ProviderStatusApi;
 import java.net.URI;
@@ -58,6 +58,11 @@ public final class PivotStatusApi implements ProviderStatusApi {
 
     /** Registered in META-INF/services; empty (not polled) when PIVOT_API_BASE_URL or a credential is not set. */
     public static final class Factory implements ProviderStatusApi.Factory {
+        @Override
+        public String provider() {
+            return PivotCallbacks.PROVIDER;
+        }
+
         @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("PIVOT_API_BASE_URL");
@@ -145,7 +150,7 @@ public final class PivotStatusApi implements ProviderStatusApi {
     }
 
     @Override
-    public PollAnswer poll(PayoutState payout) {
+    public PollAnswer poll(PollRequest payout) {
         String reference = payout.reference();
         Envelope envelope = fetch(URI.create(base + "/v1/payouts/" + StatusHttp.segment(reference) + "?type=single"),
                 "the referenceId we submitted");

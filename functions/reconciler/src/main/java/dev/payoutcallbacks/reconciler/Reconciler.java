@@ -2,20 +2,19 @@ package dev.payoutcallbacks.reconciler;
 
 import dev.payoutcallbacks.core.Applied;
 import dev.payoutcallbacks.core.ApplyResult;
+import dev.payoutcallbacks.core.Cursor;
 import dev.payoutcallbacks.core.OpenPayouts;
 import dev.payoutcallbacks.core.OutcomeSource;
 import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.PayoutOutcome;
 import dev.payoutcallbacks.core.PayoutState;
 import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.ProviderStatusApi;
 import dev.payoutcallbacks.core.ProviderStatusApi.PollAnswer;
 import java.time.Clock;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,15 +61,22 @@ public final class Reconciler {
     private final Clock clock;
     private final List<String> providers;
 
-    public Reconciler(PayoutLedger ledger, Map<String, ProviderStatusApi> apis, ReconcilerSettings settings, Clock clock) {
+    /**
+     * @param providers every provider looked after, in pass order (the {@link ProviderRegistry}'s, configured or not)
+     * @param apis      the status APIs configured here, by provider; a provider without one is reported as not
+     *                  polled and its stuck payouts go to review
+     */
+    public Reconciler(PayoutLedger ledger, List<String> providers, Map<String, ProviderStatusApi> apis,
+                      ReconcilerSettings settings, Clock clock) {
+        if (!providers.containsAll(apis.keySet())) {
+            throw new IllegalArgumentException("a status API for a provider not looked after: " + apis.keySet());
+        }
         this.ledger = ledger;
         this.open = new OpenPayouts(ledger);
         this.apis = Map.copyOf(apis);
         this.settings = settings;
         this.clock = clock;
-        List<String> all = new ArrayList<>(settings.providers());
-        apis.keySet().stream().sorted().filter(p -> !all.contains(p)).forEach(all::add);
-        this.providers = List.copyOf(all);
+        this.providers = List.copyOf(providers);
     }
 
     public List<String> providers() {
@@ -81,14 +87,14 @@ public final class Reconciler {
     public PassSummary pass(LongSupplier remainingMillis) {
         Instant now = clock.instant();
         Counts c = new Counts();
-        Map<String, Map<String, AttributeValue>> cursors = new LinkedHashMap<>();
+        Map<String, Cursor> cursors = new LinkedHashMap<>();
         providers.forEach(p -> cursors.put(p, null));
         boolean complete = true;
         turns:
         while (!cursors.isEmpty()) {
-            Iterator<Map.Entry<String, Map<String, AttributeValue>>> turn = cursors.entrySet().iterator();
+            Iterator<Map.Entry<String, Cursor>> turn = cursors.entrySet().iterator();
             while (turn.hasNext()) {
-                Map.Entry<String, Map<String, AttributeValue>> cursor = turn.next();
+                Map.Entry<String, Cursor> cursor = turn.next();
                 if (outOfTime(remainingMillis)) {
                     complete = false;
                     break turns;
@@ -155,7 +161,7 @@ public final class Reconciler {
         }
         PollAnswer answer;
         try {
-            answer = api.poll(state);
+            answer = api.poll(new PollRequest(state.reference(), state.providerPayoutId(), state.submittedAt()));
         } catch (RuntimeException broken) {
             answer = new PollAnswer.Unavailable(provider + ": status API error " + broken.getClass().getSimpleName());
         }

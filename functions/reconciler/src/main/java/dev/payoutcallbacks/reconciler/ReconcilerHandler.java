@@ -11,10 +11,7 @@ import dev.payoutcallbacks.core.RuntimeSecrets;
 import dev.payoutcallbacks.core.SnapStartPriming;
 import java.time.Clock;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,10 +22,11 @@ import java.util.function.LongSupplier;
  * <p>Env: TABLE_NAME, STUCK_AFTER_MINUTES (and the ledger's other variables, see
  * {@link PayoutLedger#fromEnvironment}); the settings of {@link ReconcilerSettings}; each provider's status API
  * base URLs (PIVOT_API_BASE_URL, ...); each provider's credentials from the function's secret ({@link
- * RuntimeSecrets}: PIVOT_MERCHANT_ID, ...). Status APIs are found with {@link ServiceLoader}
- * ({@link ProviderStatusApi.Factory} in each provider module) and built on the first pass, again only when the
- * credentials change. A provider without credentials is not polled: the pass reports it
- * ({@code notPolled}) and its stuck payouts go to the review queue. One pass at a time: {@link PassLease}.
+ * RuntimeSecrets}: PIVOT_MERCHANT_ID, ...). The providers are those on the class path ({@link ProviderRegistry}:
+ * each provider module's {@link ProviderStatusApi.Factory}, found with {@link java.util.ServiceLoader}); their
+ * status APIs are built on the first pass, again only when the credentials change. A provider without a base
+ * URL or credentials is not polled: the pass reports it ({@code notPolled}) and its stuck payouts go to the
+ * review queue. One pass at a time: {@link PassLease}.
  */
 public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, PassSummary> {
     /** Used when there is no Context (a direct call): a budget well inside the function's timeout. */
@@ -40,6 +38,7 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
     private final RuntimeSecrets secrets;
     private final PassLease lease;
     private final Clock clock;
+    private final ProviderRegistry registry;
     private Map<String, String> credentialsInUse;
     private Reconciler reconciler;
 
@@ -53,6 +52,7 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
         this.clock = Clock.systemUTC();
         this.ledger = PayoutLedger.fromEnvironment(env, clock);
         this.settings = ReconcilerSettings.from(env);
+        this.registry = ProviderRegistry.load(ReconcilerHandler.class.getClassLoader());
         this.secrets = RuntimeSecrets.fromEnvironment(env).refuseInEnvironment(env, CREDENTIALS);
         this.lease = new PassLease(dev.payoutcallbacks.core.DynamoClients.shared(env), ledger.table(), clock);
         // Granted Query, GetItem, PutItem and UpdateItem on the table.
@@ -64,19 +64,6 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
             "CALYPSO_API_KEY", "CALYPSO_API_SECRET", "M2MONEY_API_USER", "M2MONEY_API_PASSWORD",
             "M2MONEY_API_SIGNATURE_SECRET"};
 
-    /** Every status API on the class path that this environment configures, by provider. */
-    static Map<String, ProviderStatusApi> statusApis(FunctionEnvironment env) {
-        Map<String, ProviderStatusApi> apis = new LinkedHashMap<>();
-        for (ProviderStatusApi.Factory factory
-                : ServiceLoader.load(ProviderStatusApi.Factory.class, ReconcilerHandler.class.getClassLoader())) {
-            Optional<ProviderStatusApi> api = factory.create(env);
-            if (api.isPresent() && apis.putIfAbsent(api.get().provider(), api.get()) != null) {
-                throw new IllegalStateException("two status APIs for provider " + api.get().provider());
-            }
-        }
-        return apis;
-    }
-
     /**
      * The reconciler for the current credentials: built on the first pass (after a SnapStart restore, so no
      * credential is in the snapshot) and again whenever the secret's values change (a rotation, a provider
@@ -85,7 +72,7 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
     private synchronized Reconciler reconciler() {
         Map<String, String> credentials = secrets.all();
         if (reconciler == null || !credentials.equals(credentialsInUse)) {
-            reconciler = new Reconciler(ledger, statusApis(env.with(credentials)), settings, clock);
+            reconciler = new Reconciler(ledger, registry.providers(), registry.statusApis(env.with(credentials)), settings, clock);
             credentialsInUse = credentials;
         }
         return reconciler;
@@ -102,7 +89,7 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
                 : "pass-" + java.util.UUID.randomUUID();
         // The lease outlives this invocation by a little at most: its expiry is the time this invocation has.
         if (!lease.acquire(holder, java.time.Duration.ofMillis(Math.max(remaining.getAsLong(), 1_000)))) {
-            PassSummary skipped = PassSummary.notRun(settings.providers());
+            PassSummary skipped = PassSummary.notRun(registry.providers());
             CallbackLog.emit(skipped.logLine((System.nanoTime() - started) / 1_000_000)
                     .put("notRun", "another pass holds the lease"));
             return skipped;

@@ -3,15 +3,11 @@ package dev.payoutcallbacks.reconciler;
 import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.StuckThresholds;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The reconciler's configuration.
+ * The reconciler's configuration. Which providers it looks after is not configured: every provider on its
+ * class path ({@link ProviderRegistry}).
  *
- * @param providers        providers whose open payouts are looked after, in this order (RECONCILER_PROVIDERS,
- *                         default pivot,calypso,m2money,commpix); one with no status API here has its stuck
- *                         payouts flagged for review
  * @param pageSize         due entries read per index query (RECONCILER_PAGE_SIZE, default 25)
  * @param maxPolls         polls without a definitive answer before a payout is flagged for review
  *                         (RECONCILER_MAX_POLLS, default 8)
@@ -24,14 +20,11 @@ import java.util.List;
  * @param stuckAfter       per-provider thresholds (STUCK_AFTER_MINUTES), to skip payouts with fresh news the
  *                         eventually consistent index has not caught up with
  */
-public record ReconcilerSettings(List<String> providers, int pageSize, int maxPolls, Duration backoffBase,
+public record ReconcilerSettings(int pageSize, int maxPolls, Duration backoffBase,
                                  Duration backoffCap, Duration notFoundGrace, Duration safetyMargin,
                                  StuckThresholds stuckAfter) {
 
-    public static final String DEFAULT_PROVIDERS = "pivot,calypso,m2money,commpix";
-
     public ReconcilerSettings {
-        providers = List.copyOf(providers);
         if (pageSize < 1 || pageSize > 1000) {
             throw new IllegalArgumentException("RECONCILER_PAGE_SIZE must be 1..1000");
         }
@@ -44,13 +37,7 @@ public record ReconcilerSettings(List<String> providers, int pageSize, int maxPo
     }
 
     public static ReconcilerSettings from(FunctionEnvironment env) {
-        List<String> providers = new ArrayList<>();
-        for (String p : env.getOrDefault("RECONCILER_PROVIDERS", DEFAULT_PROVIDERS).split(",")) {
-            if (!p.isBlank() && !providers.contains(p.trim())) {
-                providers.add(p.trim());
-            }
-        }
-        return new ReconcilerSettings(providers,
+        return new ReconcilerSettings(
                 env.intOrDefault("RECONCILER_PAGE_SIZE", 25),
                 env.intOrDefault("RECONCILER_MAX_POLLS", 8),
                 Duration.ofMinutes(env.intOrDefault("RECONCILER_BACKOFF_MINUTES", 15)),

@@ -1,7 +1,12 @@
 package dev.payoutcallbacks.reconciler;
 
+import dev.payoutcallbacks.pivot.PivotStub;
+import dev.payoutcallbacks.calypso.CalypsoStub;
+import dev.payoutcallbacks.m2money.M2MoneyStub;
+import dev.payoutcallbacks.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
@@ -97,8 +102,8 @@ class ReconcilerHandlerTest {
     @Test
     void statusApisAreFoundThroughServiceLoaderFromTheEnvironment() {
         assertEquals(Set.of("pivot", "calypso", "m2money", "commpix"),
-                ReconcilerHandler.statusApis(new FunctionEnvironment(stubs.environment())).keySet());
-        assertEquals(Set.of("commpix"), ReconcilerHandler.statusApis(new FunctionEnvironment(Map.of())).keySet(),
+                registry().statusApis(new FunctionEnvironment(stubs.environment())).keySet());
+        assertEquals(Set.of("commpix"), registry().statusApis(new FunctionEnvironment(Map.of())).keySet(),
                 "without base URLs nothing is polled; Comm.Pix needs none to say it cannot be");
     }
 
@@ -111,13 +116,14 @@ class ReconcilerHandlerTest {
         registrations.register(new Registration("handler-m2", "m2money", Money.parse("500.00", "INR"), null, null, twoHoursAgo));
         registrations.register(new Registration("handler-cp", "commpix", Money.parse("10.00", "BRL"), null, null,
                 Instant.now().minusSeconds(4 * 3600)));
-        stubs.pivot.put("handler-pv", ProviderStubs.pivotItem("handler-pv", "SUCCESS", "150000", null));
-        stubs.m2money.put("handler-m2", ProviderStubs.m2NoOrdersFound());
+        stubs.pivot.put("handler-pv", PivotStub.pivotItem("handler-pv", "SUCCESS", "150000", null));
+        stubs.m2money.put("handler-m2", M2MoneyStub.m2NoOrdersFound());
 
         PassSummary summary = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
 
-        assertEquals(List.of("pivot", "calypso", "m2money", "commpix"), summary.providers());
-        assertEquals(List.of(), summary.withoutStatusApi());
+        assertEquals(List.of("calypso", "commpix", "m2money", "pivot", SixthProvider.NAME), summary.providers(),
+                "every provider on the class path (this test's own sixth one included), in name order");
+        assertEquals(List.of(SixthProvider.NAME), summary.withoutStatusApi(), "only the unconfigured test provider");
         assertEquals(3, summary.due());
         assertEquals(2, summary.polled());
         assertEquals(2, summary.applied(), "the payment and the submit_not_received");
@@ -140,8 +146,8 @@ class ReconcilerHandlerTest {
         assertEquals(0, metrics.path("Dimensions").get(0).size());
         assertEquals(1, line.path("ReconcilerGaveUp").asInt());
         assertTrue(metrics.path("Metrics").toString().contains("\"ReconcilerGaveUp\""));
-        for (String secret : List.of("handler-", ProviderStubs.PIVOT_SECRET, ProviderStubs.CALYPSO_SECRET,
-                ProviderStubs.M2_PASSWORD, ProviderStubs.M2_SIGNATURE_SECRET, "tok-")) {
+        for (String secret : List.of("handler-", PivotStub.PIVOT_SECRET, CalypsoStub.CALYPSO_SECRET,
+                M2MoneyStub.M2_PASSWORD, M2MoneyStub.M2_SIGNATURE_SECRET, "tok-")) {
             assertFalse(lines[0].contains(secret), secret + " in " + lines[0]);
         }
     }
@@ -154,14 +160,54 @@ class ReconcilerHandlerTest {
         new PayoutRegistrations(ledger).register(new Registration("nocred-m2", "m2money", Money.parse("500.00", "INR"),
                 null, null, Instant.now().minusSeconds(7200)));
         PassSummary summary = new ReconcilerHandler(env).handleRequest(scheduledEvent(), context(280_000));
-        assertEquals(List.of("m2money"), summary.withoutStatusApi());
+        assertEquals(List.of("m2money", SixthProvider.NAME), summary.withoutStatusApi());
         assertEquals(0, stubs.server.requests("/m2money").size(),
                 "nothing is sent with half a set of credentials");
         var state = ledger.read("nocred-m2").orElseThrow().state();
         assertTrue(state.flaggedForReview(), "never a silently missing provider");
         assertTrue(state.reviewReason().contains("no status API for m2money"), state.reviewReason());
         JsonNode line = Json.MAPPER.readTree(logged.toString(StandardCharsets.UTF_8).trim().split("\n")[0]);
-        assertEquals("[\"m2money\"]", line.path("notPolled").toString());
+        assertEquals("[\"m2money\",\"" + SixthProvider.NAME + "\"]", line.path("notPolled").toString());
+    }
+
+    private static ProviderRegistry registry() {
+        return ProviderRegistry.load(ReconcilerHandlerTest.class.getClassLoader());
+    }
+
+    @Test
+    void everyProviderOnTheClassPathIsLearntFromItsOwnFactoryConfiguredOrNot() {
+        // The test resources register a sixth provider whose factory answers empty, as an unconfigured one does.
+        assertEquals(List.of("calypso", "commpix", "m2money", "pivot", SixthProvider.NAME), registry().providers(),
+                "name order, whatever the class path order (here the test classes come first)");
+        assertFalse(registry().statusApis(new FunctionEnvironment(environment())).containsKey(SixthProvider.NAME));
+        assertTrue(registry().statusApis(new FunctionEnvironment(Map.of(SixthProvider.BASE_URL, "http://127.0.0.1:9")))
+                .containsKey(SixthProvider.NAME), "configured, it is polled like the others");
+    }
+
+    @Test
+    void aSixthProviderWhoseFactoryAnswersEmptyIsReportedAndItsStuckPayoutsGoToReview() throws Exception {
+        PayoutLedger ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        new PayoutRegistrations(ledger).register(new Registration("sixth-1", SixthProvider.NAME,
+                Money.parse("42.00", "EUR"), null, null, Instant.now().minusSeconds(7200)));
+
+        PassSummary summary = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
+
+        assertTrue(summary.providers().contains(SixthProvider.NAME), "no list of providers to forget it in");
+        assertEquals(List.of(SixthProvider.NAME), summary.withoutStatusApi());
+        assertEquals(1, summary.due());
+        assertEquals(1, summary.gaveUp());
+        assertEquals(0, summary.polled());
+        var state = ledger.read("sixth-1").orElseThrow().state();
+        assertTrue(state.flaggedForReview(), "never silently skipped");
+        assertEquals(Reconciler.noStatusApiReason(SixthProvider.NAME), state.reviewReason());
+        JsonNode line = Json.MAPPER.readTree(logged.toString(StandardCharsets.UTF_8).trim().split("\n")[0]);
+        assertEquals("[\"" + SixthProvider.NAME + "\"]", line.path("notPolled").toString());
+    }
+
+    @Test
+    void twoFactoriesForOneProviderAreRefused() {
+        assertThrows(IllegalStateException.class,
+                () -> new ProviderRegistry(List.of(new SixthProvider.Factory(), new SixthProvider.Factory())));
     }
 
     @Test
@@ -195,7 +241,7 @@ class ReconcilerHandlerTest {
         PayoutRegistrations registrations = new PayoutRegistrations(new PayoutLedger(TestTables.dynamo().client(), table));
         registrations.register(new Registration("late-pv", "pivot", Money.parse("1", "IDR"), null, null,
                 Instant.now().minusSeconds(7200)));
-        stubs.pivot.put("late-pv", ProviderStubs.pivotItem("late-pv", "SUCCESS", "1", null));
+        stubs.pivot.put("late-pv", PivotStub.pivotItem("late-pv", "SUCCESS", "1", null));
         PassSummary summary = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(4_000));
         assertFalse(summary.complete());
         assertEquals(0, summary.polled());

@@ -1,5 +1,9 @@
 package dev.payoutcallbacks.reconciler;
 
+import dev.payoutcallbacks.pivot.PivotStub;
+import dev.payoutcallbacks.calypso.CalypsoStub;
+import dev.payoutcallbacks.m2money.M2MoneyStub;
+import dev.payoutcallbacks.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -25,7 +29,7 @@ import dev.payoutcallbacks.core.testing.TestTables;
 import dev.payoutcallbacks.m2money.M2MoneyCallbackHandler;
 import dev.payoutcallbacks.m2money.M2MoneySignature;
 import dev.payoutcallbacks.pivot.PivotCallbackHandler;
-import dev.payoutcallbacks.reconciler.StubServer.Reply;
+import dev.payoutcallbacks.core.testing.StubServer.Reply;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -70,7 +74,7 @@ class ReconcilerTest {
     }
 
     private Reconciler reconciler(int pageSize, int maxPolls, Duration grace) {
-        return new Reconciler(ledger, stubs.apis(clock), new ReconcilerSettings(PROVIDERS, pageSize, maxPolls,
+        return new Reconciler(ledger, PROVIDERS, stubs.apis(clock), new ReconcilerSettings(pageSize, maxPolls,
                 Duration.ofMinutes(15), Duration.ofMinutes(240), grace, Duration.ofSeconds(1), THRESHOLDS), clock);
     }
 
@@ -146,10 +150,10 @@ class ReconcilerTest {
         List<String> stuck = List.of("pv-1", "pv-2", "pv-3", "pv-4", "pv-5");
         for (String ref : stuck) {
             registerPivot(ref, Duration.ofHours(2));
-            stubs.pivot.put(ref, ProviderStubs.pivotItem(ref, "SUCCESS", "150000", null));
+            stubs.pivot.put(ref, PivotStub.pivotItem(ref, "SUCCESS", "150000", null));
         }
         registerPivot("pv-recent", Duration.ofMinutes(10)); // inside pivot's 60 minutes: not stuck yet
-        stubs.pivot.put("pv-recent", ProviderStubs.pivotItem("pv-recent", "SUCCESS", "150000", null));
+        stubs.pivot.put("pv-recent", PivotStub.pivotItem("pv-recent", "SUCCESS", "150000", null));
 
         PassSummary summary = pass(reconciler(2, 8, Duration.ofMinutes(30))); // pages of 2
         assertEquals(5, summary.due());
@@ -173,7 +177,7 @@ class ReconcilerTest {
     void aPassStopsWhenTimeRunsShortAndTheNextPassCarriesOn() {
         for (int i = 1; i <= 5; i++) {
             registerPivot("t-" + i, Duration.ofHours(2));
-            stubs.pivot.put("t-" + i, ProviderStubs.pivotItem("t-" + i, "SUCCESS", "150000", null));
+            stubs.pivot.put("t-" + i, PivotStub.pivotItem("t-" + i, "SUCCESS", "150000", null));
         }
         Reconciler reconciler = reconciler(2, 8, Duration.ofMinutes(30));
         // Plenty of time until two polls are done, then less than the safety margin.
@@ -199,7 +203,7 @@ class ReconcilerTest {
                 throw new IllegalStateException(e);
             }
         });
-        stubs.pivot.put("race-1", ProviderStubs.pivotItem("race-1", "SUCCESS", "150000", null));
+        stubs.pivot.put("race-1", PivotStub.pivotItem("race-1", "SUCCESS", "150000", null));
         PassSummary summary = pass(reconciler());
         assertEquals("APPLIED", webhook.get());
         assertEquals(1, summary.duplicates());
@@ -214,7 +218,7 @@ class ReconcilerTest {
     @Test
     void aWebhookAfterThePollIsADuplicate() throws Exception {
         registerPivot("late-hook", Duration.ofHours(2));
-        stubs.pivot.put("late-hook", ProviderStubs.pivotItem("late-hook", "SUCCESS", "150000", null));
+        stubs.pivot.put("late-hook", PivotStub.pivotItem("late-hook", "SUCCESS", "150000", null));
         assertEquals(1, pass(reconciler()).applied());
         assertEquals("DUPLICATE", pivotWebhook("late-hook", "PAYOUT.SUCCESS", "SUCCESS"));
         PayoutRecord r = record("late-hook");
@@ -226,8 +230,8 @@ class ReconcilerTest {
     void m2moneyWebhookAndPollOfOneSuccessApplyOnceInEitherOrder() throws Exception {
         registerM2("m2-poll-first", Duration.ofHours(2));
         registerM2("m2-hook-first", Duration.ofHours(2));
-        stubs.m2money.put("m2-poll-first", ProviderStubs.m2Order("m2-poll-first", "processed", "\"500.00\"", "UTR-m2-poll-first"));
-        stubs.m2money.put("m2-hook-first", ProviderStubs.m2Order("m2-hook-first", "processed", "500", "UTR-m2-hook-first"));
+        stubs.m2money.put("m2-poll-first", M2MoneyStub.m2Order("m2-poll-first", "processed", "\"500.00\"", "UTR-m2-poll-first"));
+        stubs.m2money.put("m2-hook-first", M2MoneyStub.m2Order("m2-hook-first", "processed", "500", "UTR-m2-hook-first"));
         stubs.beforeAnswer.put("m2-hook-first", () -> {
             try {
                 assertEquals("APPLIED", m2Webhook("m2-hook-first", "payout.transfer.success", "0x0200", "processed"));
@@ -253,7 +257,7 @@ class ReconcilerTest {
     @Test
     void aDefinitiveNotFoundPastTheGraceBecomesSubmitNotReceivedAndALaterSuccessStillApplies() throws Exception {
         registerM2("m2-lost", Duration.ofHours(2));
-        stubs.m2money.put("m2-lost", ProviderStubs.m2NoOrdersFound());
+        stubs.m2money.put("m2-lost", M2MoneyStub.m2NoOrdersFound());
         PassSummary summary = pass(reconciler());
         assertEquals(1, summary.notFound());
         assertEquals(1, summary.submitNotReceived());
@@ -270,7 +274,7 @@ class ReconcilerTest {
     @Test
     void noOrdersFoundWithinTheGracePeriodIsAskedAgainAfterIt() {
         registerM2("m2-early", Duration.ofMinutes(45)); // stuck after 30, but the grace here is 90 minutes
-        stubs.m2money.put("m2-early", ProviderStubs.m2NoOrdersFound());
+        stubs.m2money.put("m2-early", M2MoneyStub.m2NoOrdersFound());
         Reconciler reconciler = reconciler(25, 8, Duration.ofMinutes(90));
         PassSummary summary = pass(reconciler);
         assertEquals(1, summary.notFound());
@@ -290,7 +294,7 @@ class ReconcilerTest {
     @Test
     void noOrdersFoundForAPayoutTheProviderAcknowledgedIsFlaggedForReviewNotFailed() {
         register("m2-known", "m2money", Money.parse("500.00", "INR"), Duration.ofHours(2), "ord-m2-known");
-        stubs.m2money.put("m2-known", ProviderStubs.m2NoOrdersFound());
+        stubs.m2money.put("m2-known", M2MoneyStub.m2NoOrdersFound());
         PassSummary summary = pass(reconciler());
         assertEquals(1, summary.gaveUp());
         assertEquals(0, summary.submitNotReceived());
@@ -353,7 +357,7 @@ class ReconcilerTest {
         stubs.pivot.put("bad-500", Reply.json(500, "{}"));
         stubs.pivot.put("bad-json", Reply.json(200, "{\"code\":\"00\",\"data\":"));
         stubs.pivot.put("bad-html404", Reply.text(404, "<html>nginx</html>"));
-        stubs.pivot.put("bad-status", ProviderStubs.pivotItem("bad-status", "WHO_KNOWS", "150000", null));
+        stubs.pivot.put("bad-status", PivotStub.pivotItem("bad-status", "WHO_KNOWS", "150000", null));
         PassSummary summary = pass(reconciler());
         assertEquals(5, summary.unavailable());
         assertEquals(0, summary.applied() + summary.notFound());
@@ -368,7 +372,7 @@ class ReconcilerTest {
     @Test
     void stillPendingCountsAsAnAttemptWithoutResettingIt() {
         registerPivot("pv-slow-bank", Duration.ofHours(2));
-        stubs.pivot.put("pv-slow-bank", ProviderStubs.pivotItem("pv-slow-bank", "PENDING", "150000", null));
+        stubs.pivot.put("pv-slow-bank", PivotStub.pivotItem("pv-slow-bank", "PENDING", "150000", null));
         Reconciler reconciler = reconciler();
         PassSummary first = pass(reconciler);
         assertEquals(1, first.applied(), "the first PENDING is news: recorded");
@@ -458,7 +462,7 @@ class ReconcilerTest {
     @Test
     void aPollThatDisagreesWithTheRegisteredAmountIsAConflictFlaggedNotApplied() {
         register("cx-amount", "calypso", Money.parse("10.5", "USDT_TRX"), Duration.ofHours(3), null);
-        stubs.calypso.put("cx-amount", ProviderStubs.calypsoState("cx-amount", "COMPLETED", "10.4999999999", "0xdd"));
+        stubs.calypso.put("cx-amount", CalypsoStub.calypsoState("cx-amount", "COMPLETED", "10.4999999999", "0xdd"));
         PassSummary summary = pass(reconciler());
         assertEquals(1, summary.conflicts());
         assertEquals(1, summary.unsettled());
@@ -472,7 +476,7 @@ class ReconcilerTest {
     void theSummaryCountsButNamesNoPayout() {
         List<String> refs = new ArrayList<>(List.of("sum-1", "sum-2"));
         refs.forEach(ref -> registerPivot(ref, Duration.ofHours(2)));
-        stubs.pivot.put("sum-1", ProviderStubs.pivotItem("sum-1", "SUCCESS", "150000", null));
+        stubs.pivot.put("sum-1", PivotStub.pivotItem("sum-1", "SUCCESS", "150000", null));
         PassSummary summary = pass(reconciler());
         String line = Json.write(summary.logLine(12));
         assertTrue(line.contains("\"due\":2"), line);

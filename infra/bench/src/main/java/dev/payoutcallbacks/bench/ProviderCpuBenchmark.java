@@ -7,6 +7,7 @@ import dev.payoutcallbacks.bench.ProviderEvents.Provider;
 import dev.payoutcallbacks.core.CallbackLog;
 import dev.payoutcallbacks.core.CallbackReceiver;
 import dev.payoutcallbacks.core.CallbackRequest;
+import dev.payoutcallbacks.core.LambdaRequests;
 import dev.payoutcallbacks.core.PayoutDecision;
 import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.PayoutState;
@@ -74,7 +75,7 @@ public class ProviderCpuBenchmark {
 
     @Benchmark
     public PayoutDecision verifyTranslateDecide() {
-        CallbackRequest request = CallbackRequest.from(event, Instant.now());
+        CallbackRequest request = LambdaRequests.callbackRequest(event, Instant.now());
         if (!callbacks.authentic(request)) {
             throw new IllegalStateException("not authentic");
         }

@@ -1,4 +1,4 @@
-package dev.payoutcallbacks.reconciler;
+package dev.payoutcallbacks.pivot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.payoutcallbacks.core.testing.MutableClock;
 import dev.payoutcallbacks.core.OutcomeSource;
 import dev.payoutcallbacks.core.PayoutOutcome;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.ProviderStatusApi.PollAnswer;
-import dev.payoutcallbacks.pivot.PivotStatusApi;
-import dev.payoutcallbacks.reconciler.StubServer.Reply;
+import dev.payoutcallbacks.core.testing.StubServer.Reply;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,13 +22,13 @@ import org.junit.jupiter.api.Test;
 
 /** Pivot's status API against a loopback stub: token, translation, and every answer that must settle nothing. */
 class PivotStatusApiTest {
-    private ProviderStubs stubs;
+    private PivotStub stubs;
     private MutableClock clock;
     private PivotStatusApi api;
 
     @BeforeEach
     void start() throws Exception {
-        stubs = new ProviderStubs();
+        stubs = new PivotStub();
         clock = new MutableClock(Instant.parse("2026-11-21T08:00:00Z"));
         api = stubs.pivotApi(clock);
     }
@@ -46,8 +46,8 @@ class PivotStatusApiTest {
 
     @Test
     void aSuccessIsPaidWithItsAmountMarkedPollAndThePayloadMasked() {
-        stubs.pivot.put("pv-1", ProviderStubs.pivotItem("pv-1", "SUCCESS", "150000", null));
-        PayoutOutcome o = only(api.poll(PayoutState.none("pv-1")));
+        stubs.pivot.put("pv-1", PivotStub.pivotItem("pv-1", "SUCCESS", "150000", null));
+        PayoutOutcome o = only(api.poll(new PollRequest("pv-1", null, null)));
         assertEquals(PayoutStatus.PAID, o.status());
         assertEquals(OutcomeSource.POLL, o.source());
         assertEquals("pivot", o.provider());
@@ -56,48 +56,48 @@ class PivotStatusApiTest {
         assertFalse(o.rawPayload().contains("Budi"), "personal data masked before storage");
         assertFalse(o.rawPayload().contains("1234567890"));
         // The request: bearer token from the documented token call, GET ?type=single.
-        StubServer.Request get = stubs.server.requests("/pivot/v1/payouts/").get(0);
+        dev.payoutcallbacks.core.testing.StubServer.Request get = stubs.server.requests("/pivot/v1/payouts/").get(0);
         assertEquals("type=single", get.query());
         assertEquals("Bearer tok-1", get.header("Authorization"));
     }
 
     @Test
     void itemStatusesMapWithTheWebhooksTable() {
-        stubs.pivot.put("a", ProviderStubs.pivotItem("a", "APPROVED", "10", null));
-        stubs.pivot.put("f", ProviderStubs.pivotItem("f", "FAILED", "10", "Invalid Account"));
-        stubs.pivot.put("c", ProviderStubs.pivotItem("c", "CANCELLED", "10", null));
-        assertEquals(PayoutStatus.PENDING, only(api.poll(PayoutState.none("a"))).status());
-        PayoutOutcome failed = only(api.poll(PayoutState.none("f")));
+        stubs.pivot.put("a", PivotStub.pivotItem("a", "APPROVED", "10", null));
+        stubs.pivot.put("f", PivotStub.pivotItem("f", "FAILED", "10", "Invalid Account"));
+        stubs.pivot.put("c", PivotStub.pivotItem("c", "CANCELLED", "10", null));
+        assertEquals(PayoutStatus.PENDING, only(api.poll(new PollRequest("a", null, null))).status());
+        PayoutOutcome failed = only(api.poll(new PollRequest("f", null, null)));
         assertEquals(PayoutStatus.FAILED, failed.status());
         assertEquals("Invalid Account", failed.failureReason());
-        assertEquals(PayoutStatus.CANCELLED, only(api.poll(PayoutState.none("c"))).status());
+        assertEquals(PayoutStatus.CANCELLED, only(api.poll(new PollRequest("c", null, null))).status());
     }
 
     @Test
     void theTokenIsCachedUntilShortlyBeforeItExpiresAndRenewedOnA401() {
-        stubs.pivot.put("t", ProviderStubs.pivotItem("t", "PENDING", "10", null));
+        stubs.pivot.put("t", PivotStub.pivotItem("t", "PENDING", "10", null));
         for (int i = 0; i < 3; i++) {
-            assertInstanceOf(PollAnswer.Found.class, api.poll(PayoutState.none("t")));
+            assertInstanceOf(PollAnswer.Found.class, api.poll(new PollRequest("t", null, null)));
         }
         assertEquals(1, stubs.tokensIssued.get(), "one token for three polls");
         clock.advance(Duration.ofSeconds(839));
-        api.poll(PayoutState.none("t"));
+        api.poll(new PollRequest("t", null, null));
         assertEquals(1, stubs.tokensIssued.get(), "still valid 61 s before expiry");
         clock.advance(Duration.ofSeconds(2));
-        api.poll(PayoutState.none("t"));
+        api.poll(new PollRequest("t", null, null));
         assertEquals(2, stubs.tokensIssued.get(), "renewed within the last minute of its 900 s");
         stubs.revokePivotTokens();
-        assertInstanceOf(PollAnswer.Found.class, api.poll(PayoutState.none("t")), "a 401 renews the token once");
+        assertInstanceOf(PollAnswer.Found.class, api.poll(new PollRequest("t", null, null)), "a 401 renews the token once");
         assertEquals(3, stubs.tokensIssued.get());
     }
 
     @Test
     void only404WithPivotsEnvelopeIsNotFound() {
-        stubs.pivot.put("gone", ProviderStubs.pivotNotFound());
+        stubs.pivot.put("gone", PivotStub.pivotNotFound());
         stubs.pivot.put("gateway-404", Reply.text(404, "<html>Not Found</html>"));
-        PollAnswer.NotFound nf = assertInstanceOf(PollAnswer.NotFound.class, api.poll(PayoutState.none("gone")));
+        PollAnswer.NotFound nf = assertInstanceOf(PollAnswer.NotFound.class, api.poll(new PollRequest("gone", null, null)));
         assertTrue(nf.evidence().startsWith("pivot: HTTP 404"));
-        assertInstanceOf(PollAnswer.Unavailable.class, api.poll(PayoutState.none("gateway-404")));
+        assertInstanceOf(PollAnswer.Unavailable.class, api.poll(new PollRequest("gateway-404", null, null)));
     }
 
     @Test
@@ -106,12 +106,12 @@ class PivotStatusApiTest {
         stubs.pivot.put("err", Reply.json(503, "{\"message\":\"busy\"}"));
         stubs.pivot.put("bad-json", Reply.json(200, "{\"code\":\"00\",\"data\":{\"referenceId\":"));
         stubs.pivot.put("code", Reply.json(200, "{\"code\":\"99\",\"message\":\"general error\",\"data\":null}"));
-        stubs.pivot.put("unknown", ProviderStubs.pivotItem("unknown", "TELEPORTED", "10", null));
-        stubs.pivot.put("other", ProviderStubs.pivotItem("someone-else", "SUCCESS", "10", null));
+        stubs.pivot.put("unknown", PivotStub.pivotItem("unknown", "TELEPORTED", "10", null));
+        stubs.pivot.put("other", PivotStub.pivotItem("someone-else", "SUCCESS", "10", null));
         stubs.pivot.put("exponent", Reply.json(200, "{\"code\":\"00\",\"data\":{\"referenceId\":\"exponent\","
                 + "\"amount\":{\"currency\":\"IDR\",\"value\":1e5},\"status\":\"SUCCESS\"}}"));
         for (String ref : List.of("slow", "err", "bad-json", "code", "unknown", "other", "exponent", "unscripted")) {
-            PollAnswer answer = api.poll(PayoutState.none(ref));
+            PollAnswer answer = api.poll(new PollRequest(ref, null, null));
             assertInstanceOf(PollAnswer.Unavailable.class, answer, ref + ": " + answer);
         }
     }
@@ -120,8 +120,8 @@ class PivotStatusApiTest {
     void refusedCredentialsAreUnavailableNotNotFound() {
         PivotStatusApi wrong = PivotStatusApi.create(stubs.server.base("/pivot"), "merchant-7", "wrong-secret",
                 PivotStatusApi.DEFAULT_BULK_ITEMS_PATH, 1000, 700, clock);
-        stubs.pivot.put("x", ProviderStubs.pivotNotFound());
-        PollAnswer answer = wrong.poll(PayoutState.none("x"));
+        stubs.pivot.put("x", PivotStub.pivotNotFound());
+        PollAnswer answer = wrong.poll(new PollRequest("x", null, null));
         PollAnswer.Unavailable u = assertInstanceOf(PollAnswer.Unavailable.class, answer);
         assertFalse(u.reason().contains("wrong-secret"), "no secret in the reason");
     }

@@ -1,18 +1,18 @@
-package dev.payoutcallbacks.reconciler;
+package dev.payoutcallbacks.calypso;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.payoutcallbacks.calypso.CalypsoStatusApi;
+import dev.payoutcallbacks.core.testing.MutableClock;
 import dev.payoutcallbacks.core.Json;
 import dev.payoutcallbacks.core.OutcomeSource;
 import dev.payoutcallbacks.core.PayoutOutcome;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.PollRequest;
 import dev.payoutcallbacks.core.PayoutStatus;
 import dev.payoutcallbacks.core.ProviderStatusApi.PollAnswer;
-import dev.payoutcallbacks.reconciler.StubServer.Reply;
+import dev.payoutcallbacks.core.testing.StubServer.Reply;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
 /** Calypso's status API against a loopback stub that checks the request signature itself. */
 class CalypsoStatusApiTest {
     private static final Instant NOW = Instant.parse("2026-11-21T08:00:00Z");
-    private ProviderStubs stubs;
+    private CalypsoStub stubs;
     private CalypsoStatusApi api;
 
     @BeforeEach
     void start() throws Exception {
-        stubs = new ProviderStubs();
+        stubs = new CalypsoStub();
         api = stubs.calypsoApi(new MutableClock(NOW));
     }
 
@@ -45,18 +45,18 @@ class CalypsoStatusApiTest {
 
     @Test
     void theRequestIsTheDocumentedSignedBody() throws Exception {
-        stubs.calypso.put("cx-1", ProviderStubs.calypsoState("cx-1", "IN_PROGRESS", "1", null));
-        only(api.poll(PayoutState.none("cx-1"))); // the stub answers 401 unless Key and Sign verify
+        stubs.calypso.put("cx-1", CalypsoStub.calypsoState("cx-1", "IN_PROGRESS", "1", null));
+        only(api.poll(new PollRequest("cx-1", null, null))); // the stub answers 401 unless Key and Sign verify
         JsonNode sent = Json.MAPPER.readTree(stubs.server.requests("/calypso/").get(0).body());
-        assertEquals(ProviderStubs.CALYPSO_ACCOUNT, sent.path("account").asText());
+        assertEquals(CalypsoStub.CALYPSO_ACCOUNT, sent.path("account").asText());
         assertEquals(NOW.toEpochMilli(), sent.path("timestamp").asLong());
         assertEquals("cx-1", sent.path("payload").path("idempotencyKey").asText());
     }
 
     @Test
     void aCompletedPayoutIsPaidWithItsExactAmountAndChainReference() {
-        stubs.calypso.put("cx-2", ProviderStubs.calypsoState("cx-2", "COMPLETED", "12.345678901234567891", "0xabc"));
-        PayoutOutcome o = only(api.poll(PayoutState.none("cx-2")));
+        stubs.calypso.put("cx-2", CalypsoStub.calypsoState("cx-2", "COMPLETED", "12.345678901234567891", "0xabc"));
+        PayoutOutcome o = only(api.poll(new PollRequest("cx-2", null, null)));
         assertEquals(PayoutStatus.PAID, o.status());
         assertEquals(OutcomeSource.POLL, o.source());
         assertEquals(0, new BigDecimal("12.345678901234567891").compareTo(o.amount().amount()), "never a double");
@@ -69,47 +69,47 @@ class CalypsoStatusApiTest {
 
     @Test
     void statesMapWithTheWebhooksTableAndStageNaming() {
-        stubs.calypso.put("p", ProviderStubs.calypsoState("p", "In Progress", "1", null));
-        stubs.calypso.put("part", ProviderStubs.calypsoState("part", "PARTIAL", "1", null));
+        stubs.calypso.put("p", CalypsoStub.calypsoState("p", "In Progress", "1", null));
+        stubs.calypso.put("part", CalypsoStub.calypsoState("part", "PARTIAL", "1", null));
         stubs.calypso.put("f", Reply.json(200, "{\"externalId\":\"f\",\"state\":\"FAILED\",\"amount\":1,"
                 + "\"currency\":\"USDT_TRX\",\"errors\":[\"insufficient balance\"]}"));
-        PayoutOutcome pending = only(api.poll(PayoutState.none("p")));
+        PayoutOutcome pending = only(api.poll(new PollRequest("p", null, null)));
         assertEquals(PayoutStatus.PENDING, pending.status());
         assertEquals("p|PENDING|IN_PROGRESS", pending.dedupKey(), "the stage a PAYOUT_CHANGE_STATUS webhook gives");
-        assertEquals(PayoutStatus.PARTIALLY_PAID, only(api.poll(PayoutState.none("part"))).status());
-        PayoutOutcome failed = only(api.poll(PayoutState.none("f")));
+        assertEquals(PayoutStatus.PARTIALLY_PAID, only(api.poll(new PollRequest("part", null, null))).status());
+        PayoutOutcome failed = only(api.poll(new PollRequest("f", null, null)));
         assertEquals(PayoutStatus.FAILED, failed.status());
         assertTrue(failed.failureReason().contains("insufficient balance"));
     }
 
     @Test
     void onlyErrorsNamingAMissingPayoutAreNotFound() {
-        stubs.calypso.put("gone", ProviderStubs.calypsoErrors(404, "[{\"code\":\"NOT_FOUND\",\"message\":\"Payout not found\"}]"));
-        stubs.calypso.put("acct", ProviderStubs.calypsoErrors(400, "[\"Account not found\"]"));
-        stubs.calypso.put("vague", ProviderStubs.calypsoErrors(200, "[\"Something went wrong\"]"));
-        assertInstanceOf(PollAnswer.NotFound.class, api.poll(PayoutState.none("gone")));
-        assertInstanceOf(PollAnswer.Unavailable.class, api.poll(PayoutState.none("acct")), "our account, not their payout");
-        assertInstanceOf(PollAnswer.Unavailable.class, api.poll(PayoutState.none("vague")));
+        stubs.calypso.put("gone", CalypsoStub.calypsoErrors(404, "[{\"code\":\"NOT_FOUND\",\"message\":\"Payout not found\"}]"));
+        stubs.calypso.put("acct", CalypsoStub.calypsoErrors(400, "[\"Account not found\"]"));
+        stubs.calypso.put("vague", CalypsoStub.calypsoErrors(200, "[\"Something went wrong\"]"));
+        assertInstanceOf(PollAnswer.NotFound.class, api.poll(new PollRequest("gone", null, null)));
+        assertInstanceOf(PollAnswer.Unavailable.class, api.poll(new PollRequest("acct", null, null)), "our account, not their payout");
+        assertInstanceOf(PollAnswer.Unavailable.class, api.poll(new PollRequest("vague", null, null)));
     }
 
     @Test
     void slowErroringRefusedAndMalformedAnswersAreUnavailable() {
         stubs.calypso.put("slow", Reply.slowJson("{}"));
         stubs.calypso.put("err", Reply.json(502, "<html>bad gateway</html>"));
-        stubs.calypso.put("refused", ProviderStubs.calypsoErrors(403, "[\"Payout not found\"]"));
+        stubs.calypso.put("refused", CalypsoStub.calypsoErrors(403, "[\"Payout not found\"]"));
         stubs.calypso.put("bad", Reply.json(200, "not json"));
-        stubs.calypso.put("exp", ProviderStubs.calypsoState("exp", "COMPLETED", "1.2E+3", null));
-        stubs.calypso.put("unmapped", ProviderStubs.calypsoState("unmapped", "VANISHED", "1", null));
-        stubs.calypso.put("other", ProviderStubs.calypsoState("someone-else", "COMPLETED", "1", null));
+        stubs.calypso.put("exp", CalypsoStub.calypsoState("exp", "COMPLETED", "1.2E+3", null));
+        stubs.calypso.put("unmapped", CalypsoStub.calypsoState("unmapped", "VANISHED", "1", null));
+        stubs.calypso.put("other", CalypsoStub.calypsoState("someone-else", "COMPLETED", "1", null));
         stubs.calypso.put("nostate", Reply.json(200, "{\"amount\":1,\"currency\":\"USDT_TRX\"}"));
         for (String ref : List.of("slow", "err", "refused", "bad", "exp", "unmapped", "other", "nostate")) {
-            PollAnswer answer = api.poll(PayoutState.none(ref));
+            PollAnswer answer = api.poll(new PollRequest(ref, null, null));
             assertInstanceOf(PollAnswer.Unavailable.class, answer, ref + ": " + answer);
         }
         CalypsoStatusApi wrongSecret = CalypsoStatusApi.create(stubs.server.base("/calypso"),
-                ProviderStubs.CALYPSO_ACCOUNT, ProviderStubs.CALYPSO_KEY, "not-the-secret", 1000, 700, new MutableClock(NOW));
-        stubs.calypso.put("signed", ProviderStubs.calypsoState("signed", "COMPLETED", "1", null));
-        assertInstanceOf(PollAnswer.Unavailable.class, wrongSecret.poll(PayoutState.none("signed")),
+                CalypsoStub.CALYPSO_ACCOUNT, CalypsoStub.CALYPSO_KEY, "not-the-secret", 1000, 700, new MutableClock(NOW));
+        stubs.calypso.put("signed", CalypsoStub.calypsoState("signed", "COMPLETED", "1", null));
+        assertInstanceOf(PollAnswer.Unavailable.class, wrongSecret.poll(new PollRequest("signed", null, null)),
                 "a bad signature is refused, and refused is not an answer");
     }
 }
