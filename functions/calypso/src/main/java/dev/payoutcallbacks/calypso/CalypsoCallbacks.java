@@ -11,6 +11,7 @@ import dev.payoutcallbacks.core.PersonalData;
 import dev.payoutcallbacks.core.ProviderCallbacks;
 import dev.payoutcallbacks.core.SharedSecrets;
 import dev.payoutcallbacks.core.Translation;
+import dev.payoutcallbacks.core.WebhookSignature;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -78,16 +79,27 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
 
     private static final int MAX_REASON_LENGTH = 500;
 
-    private final CalypsoSignature signature;
+    /**
+     * Calypso's webhook signature (docs.calypso.money, webhook-subscriptions/sign-check): {@code Sign} is the hex
+     * HMAC-SHA512 of the raw body keyed with the subscription's {@code secretKey}. No timestamp is signed, so there
+     * is no replay window to check: replays are absorbed by the ledger's dedup. Status API requests are signed so too.
+     */
+    static final WebhookSignature SIGN = WebhookSignature.hmac("HmacSHA512", "Sign", WebhookSignature.Encoding.HEX);
+    /** The subscription's public key. */
+    static final String KEY_HEADER = "Key";
+
+    private final SharedSecrets webhookSecrets;
+    private final SharedSecrets subscriptionKeys;
 
     /** The {@code Key} header's value is checked against {@code subscriptionKeys} (CALYPSO_SUBSCRIPTION_KEYS). */
     public CalypsoCallbacks(SharedSecrets webhookSecrets, SharedSecrets subscriptionKeys) {
-        this.signature = new CalypsoSignature(webhookSecrets, subscriptionKeys);
+        this.webhookSecrets = webhookSecrets;
+        this.subscriptionKeys = subscriptionKeys;
     }
 
     /** Signature only: {@code Key} must be present, its value is not checked (tests of translation). */
     public CalypsoCallbacks(SharedSecrets webhookSecrets) {
-        this.signature = new CalypsoSignature(webhookSecrets);
+        this(webhookSecrets, null);
     }
 
     @Override
@@ -95,15 +107,22 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
         return PROVIDER;
     }
 
+    /**
+     * True when {@code Key} is one of the configured subscription keys (constant time, several during a rotation)
+     * and {@code Sign} is the HMAC of the body as received under one of the accepted secrets. Both checks always run.
+     */
     @Override
     public boolean authentic(CallbackRequest request) {
-        return signature.verify(request);
+        String key = request.header(KEY_HEADER);
+        boolean keyOk = subscriptionKeys == null ? key != null && !key.isBlank() : subscriptionKeys.matches(key);
+        boolean signOk = SIGN.verify(request, webhookSecrets);
+        return signOk & keyOk;
     }
 
     /** Sign and Key let a quarantined callback be verified again on replay; neither is a secret. */
     @Override
     public Set<String> replayHeaders() {
-        return Set.of(CalypsoSignature.SIGN_HEADER, CalypsoSignature.KEY_HEADER);
+        return Set.of(SIGN.header(), KEY_HEADER);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.payoutcallbacks.core.PersonalData;
 import dev.payoutcallbacks.core.ProviderCallbacks;
 import dev.payoutcallbacks.core.SharedSecrets;
 import dev.payoutcallbacks.core.Translation;
+import dev.payoutcallbacks.core.WebhookSignature;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -57,11 +58,23 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         PERSONAL_FIELDS = Set.copyOf(fields);
     }
 
+    /**
+     * The optional body signature: hex HMAC-SHA256 of the raw body in {@code header}. Comm.Pix publishes no
+     * signature scheme (its docs say to validate "signature, headers, or source"), so it is only enforced when
+     * secrets are configured, for a deployment that agreed one with Comm.Pix.
+     */
+    static WebhookSignature scheme(String header) {
+        return WebhookSignature.hmac("HmacSHA256", header, WebhookSignature.Encoding.HEX);
+    }
+
+    /** The scheme under the default header. */
+    public static final WebhookSignature SIGNATURE = scheme(DEFAULT_SIGNATURE_HEADER);
+
     private final CommPixSenderAllowList senders;
     private final SharedSecrets tokens;
     private final SharedSecrets hmacSecrets;
     private final String tokenHeader;
-    private final String signatureHeader;
+    private final WebhookSignature signature;
 
     /**
      * @param hmacSecrets empty: no signature required (Comm.Pix documents none)
@@ -75,7 +88,7 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         this.tokens = tokens;
         this.hmacSecrets = hmacSecrets;
         this.tokenHeader = tokenHeader;
-        this.signatureHeader = signatureHeader;
+        this.signature = scheme(signatureHeader);
     }
 
     public CommPixCallbacks(CommPixSenderAllowList senders, SharedSecrets tokens, SharedSecrets hmacSecrets) {
@@ -93,14 +106,14 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         boolean fromComm = senders.allows(request.sourceIp());
         boolean tokenOk = tokens.matches(request.header(tokenHeader));
         boolean signatureOk = hmacSecrets.isEmpty()
-                || CommPixSignature.verify(request.body(), request.header(signatureHeader), hmacSecrets);
+                || signature.verify(request, hmacSecrets);
         return fromComm & tokenOk & signatureOk;
     }
 
     /** The signature (a MAC, not a secret) is kept so a quarantined body can be verified on replay; the token is not. */
     @Override
     public Set<String> replayHeaders() {
-        return hmacSecrets.isEmpty() ? Set.of() : Set.of(signatureHeader);
+        return hmacSecrets.isEmpty() ? Set.of() : Set.of(signature.header());
     }
 
     @Override

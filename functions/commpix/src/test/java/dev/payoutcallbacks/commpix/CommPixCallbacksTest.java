@@ -86,7 +86,7 @@ class CommPixCallbacksTest {
     @Test
     void configuredHmacIsRequiredOnTopOfSourceAndToken() {
         String body = payout("PAYOUT_COMPLETED", "r", "\"1000\"");
-        String mac = CommPixSignature.sign(body.getBytes(StandardCharsets.UTF_8), HMAC.getBytes(StandardCharsets.UTF_8));
+        String mac = CommPixCallbacks.SIGNATURE.sign(body.getBytes(StandardCharsets.UTF_8), HMAC.getBytes(StandardCharsets.UTF_8));
         assertTrue(signed.authentic(request(body, "203.0.113.10", "X-Webhook-Token", TOKEN, "X-Signature", mac)));
         assertFalse(signed.authentic(request(body, "203.0.113.10", "X-Webhook-Token", TOKEN)), "missing signature");
         assertFalse(signed.authentic(request(body.replace("1000", "9000"), "203.0.113.10",

@@ -15,6 +15,7 @@ import dev.payoutcallbacks.core.PersonalData;
 import dev.payoutcallbacks.core.ProviderCallbacks;
 import dev.payoutcallbacks.core.SharedSecrets;
 import dev.payoutcallbacks.core.Translation;
+import dev.payoutcallbacks.core.WebhookSignature;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -120,7 +121,17 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
     private static final String AMOUNT_POINTER = "/data/amount";
     private static final String MASK = "***";
 
-    private final M2MoneySignature signature;
+    /**
+     * M2Money's callback signature (inferred from the Xettle engine, which signs with the standard Laravel
+     * webhook-server signer): {@code Signature} = hex HMAC-SHA256 of the body keyed with the merchant's webhook
+     * secret. No timestamp is signed; replays are absorbed by the ledger's dedup. The MAC covers the body bytes
+     * exactly as received: the sender's JSON escapes {@code /} as {@code \/} (and non-ASCII as {@code \\uXXXX}),
+     * and a re-serialisation would break every genuine signature.
+     */
+    public static final WebhookSignature SIGNATURE =
+            WebhookSignature.hmac("HmacSHA256", "Signature", WebhookSignature.Encoding.HEX);
+
+    private final SharedSecrets webhookSecrets;
     private final int untranslatableHttpStatus;
 
     public M2MoneyCallbacks(SharedSecrets webhookSecrets) {
@@ -131,7 +142,7 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
         if (untranslatableHttpStatus < 200 || untranslatableHttpStatus > 599) {
             throw new IllegalArgumentException("untranslatable HTTP status must be 200-599");
         }
-        this.signature = new M2MoneySignature(webhookSecrets);
+        this.webhookSecrets = webhookSecrets;
         this.untranslatableHttpStatus = untranslatableHttpStatus;
     }
 
@@ -142,13 +153,13 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
 
     @Override
     public boolean authentic(CallbackRequest request) {
-        return signature.verify(request.body(), request.header(M2MoneySignature.HEADER));
+        return SIGNATURE.verify(request, webhookSecrets);
     }
 
     /** The signature lets a quarantined body be verified again on replay; it is not itself a secret. */
     @Override
     public Set<String> replayHeaders() {
-        return Set.of(M2MoneySignature.HEADER);
+        return Set.of(SIGNATURE.header());
     }
 
     @Override
