@@ -45,8 +45,10 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
     static final String PAYOUT_HASH_RECEIVED = "PAYOUT_HASH_RECEIVED";
     static final String PAYOUT_VALIDATION_ERROR = "PAYOUT_VALIDATION_ERROR";
 
-    /** HTTP status for an authenticated callback we cannot map (see the class comment). */
+    /** HTTP status for an authenticated callback we cannot map or apply (see the class comment). */
     static final int UNMAPPABLE_ANSWER = 200;
+    /** HTTP status for a body of Calypso's that is malformed (events/CalypsoCallbackFunction 18). */
+    static final int MALFORMED_ANSWER = 400;
 
     /**
      * The documented payoutStatus enum, keyed by normalised name ("In Progress" → IN_PROGRESS), so the
@@ -119,6 +121,19 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
         return signOk & keyOk;
     }
 
+    /**
+     * 200 (quarantined) for what we cannot map, and for every rejection of the core's own (no outcome, an unknown
+     * payout, a translation or storage refusal): a non-200 counts towards the 100 errors in 10 minutes that block the
+     * whole subscription, valid payout updates included. An unknown payout's event is replayed from the quarantine
+     * once the payout is known (a retry by Calypso would be the same replay, at the price of that risk). A body
+     * Calypso sent malformed stays 400 (events/CalypsoCallbackFunction/18).
+     */
+    @Override
+    public int rejectionAnswer(CallbackRejected rejected) {
+        return rejected.reason() == CallbackRejected.Reason.MALFORMED && !rejected.byCore()
+                ? MALFORMED_ANSWER : UNMAPPABLE_ANSWER;
+    }
+
     /** Sign and Key let a quarantined callback be verified again on replay; neither is a secret. */
     @Override
     public Set<String> replayHeaders() {
@@ -131,7 +146,7 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
         Shape shape = shape(body);
         switch (shape.event()) {
             case PAYOUT_CHANGE_STATUS, PAYOUT_CONFIRMED, PAYOUT_HASH_RECEIVED, PAYOUT_VALIDATION_ERROR -> { }
-            default -> throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, UNMAPPABLE_ANSWER,
+            default -> throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT,
                     "unknown eventType \"" + clip(shape.event()) + "\"");
         }
         JsonNode fields = shape.fields();
@@ -259,7 +274,7 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
     static String knownStatus(String raw) throws CallbackRejected {
         String normalised = normalise(raw);
         if (!PAYOUT_STATUSES.containsKey(normalised)) {
-            throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, UNMAPPABLE_ANSWER,
+            throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS,
                     "unmapped payoutStatus \"" + clip(raw) + "\"");
         }
         return normalised;

@@ -252,11 +252,14 @@ class CalypsoCallbackHandlerTest {
 
     @Test
     void eventsOfOnePayoutWithAndWithoutExternalIdMakeOneRecord() throws Exception {
-        // Calypso's id not yet known: refused (400, quarantined; Calypso retries), never a record of its own.
+        // Calypso's id not yet known: the core refuses it (quarantined), never a record of its own. Calypso's policy
+        // answers the core's own rejections 200 too: an error would count towards blocking the subscription.
         String early = byCalypsoId(CalypsoCallbacks.PAYOUT_CONFIRMED, 580777, null);
         APIGatewayV2HTTPResponse refused = send(early);
-        assertEquals(400, refused.getStatusCode(), refused.getBody());
-        assertEquals("unknown_payout", answer(refused).path("error").asText());
+        assertEquals(200, refused.getStatusCode(), refused.getBody());
+        assertEquals("QUARANTINED", answer(refused).path("result").asText());
+        assertEquals("unknown_payout", answer(refused).path("reason").asText());
+        assertEquals("UNKNOWN_PAYOUT", quarantined().get(0).reason());
         assertTrue(ledger.read("idem-580777").isEmpty(), "the idempotencyKey is not a reference");
 
         String withReference = "{\"type\":\"PAYOUT_CHANGE_STATUS\",\"parentExternalId\":580777,\"externalId\":\"calypso-one\","

@@ -110,6 +110,13 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         return fromComm & tokenOk & signatureOk;
     }
 
+    /** 200 (quarantined) for a type of Comm.Pix's we do not know (see the class comment); 400 otherwise. */
+    @Override
+    public int rejectionAnswer(CallbackRejected rejected) {
+        return rejected.reason() == CallbackRejected.Reason.UNKNOWN_EVENT && !rejected.byCore()
+                ? UNKNOWN_TYPE_HTTP_STATUS : 400;
+    }
+
     /** The signature (a MAC, not a secret) is kept so a quarantined body can be verified on replay; the token is not. */
     @Override
     public Set<String> replayHeaders() {
@@ -135,7 +142,7 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         if (REFUNDED_TYPE.equals(type)) {
             return Translation.of(refund(data, request, masked));
         }
-        throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, UNKNOWN_TYPE_HTTP_STATUS,
+        throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT,
                 "unknown notification type \"" + clip(type) + "\"; quarantined for replay");
     }
 

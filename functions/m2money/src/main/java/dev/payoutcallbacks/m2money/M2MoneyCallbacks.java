@@ -156,6 +156,17 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
         return SIGNATURE.verify(request, webhookSecrets);
     }
 
+    /**
+     * The configured status (M2MONEY_UNTRANSLATABLE_HTTP_STATUS, default 200) for an event or status of M2Money's we
+     * cannot map; 400 for a malformed body and for the core's own rejections.
+     */
+    @Override
+    public int rejectionAnswer(CallbackRejected rejected) {
+        boolean unmappable = rejected.reason() == CallbackRejected.Reason.UNKNOWN_EVENT
+                || rejected.reason() == CallbackRejected.Reason.UNMAPPED_STATUS;
+        return unmappable && !rejected.byCore() ? untranslatableHttpStatus : 400;
+    }
+
     /** The signature lets a quarantined body be verified again on replay; it is not itself a secret. */
     @Override
     public Set<String> replayHeaders() {
@@ -171,7 +182,7 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
         }
         TransferEvent event = EVENTS.get(eventName);
         if (event == null) {
-            throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, untranslatableHttpStatus,
+            throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT,
                     "unknown event \"" + clip(eventName) + "\"");
         }
         JsonNode data = body.get("data");
@@ -341,7 +352,7 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
     }
 
     private CallbackRejected unmapped(String message) {
-        return new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, untranslatableHttpStatus, message);
+        return new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, message);
     }
 
     private static String clip(String text) {

@@ -87,7 +87,7 @@ public final class PivotCallbacks implements ProviderCallbacks {
         if (SINGLE_EVENTS.contains(event) || BULK_EVENTS.contains(event)) {
             throw CallbackRejected.malformed(event + " needs data.payouts (single) or data.payoutResults (bulk)");
         }
-        throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, 400, "unknown event \"" + clip(event) + "\"");
+        throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, "unknown event \"" + clip(event) + "\"");
     }
 
     private PayoutOutcome single(String event, JsonNode data, CallbackRequest request, String masked)
@@ -143,7 +143,7 @@ public final class PivotCallbacks implements ProviderCallbacks {
         if (itemStatus != null) {
             status = ITEM_STATUSES.get(itemStatus);
             if (status == null) {
-                throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, 400,
+                throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS,
                         "unmapped payout status \"" + clip(itemStatus) + "\"");
             }
         }
