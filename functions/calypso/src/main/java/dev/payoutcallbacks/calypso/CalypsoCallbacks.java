@@ -2,6 +2,8 @@ package dev.payoutcallbacks.calypso;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.CallbackRejected;
 import dev.payoutcallbacks.core.CallbackRequest;
 import dev.payoutcallbacks.core.Json;
@@ -47,7 +49,7 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
 
     /** HTTP status for an authenticated callback we cannot map or apply (see the class comment). */
     static final int UNMAPPABLE_ANSWER = 200;
-    /** HTTP status for a body of Calypso's that is malformed (events/CalypsoCallbackFunction 18). */
+    /** HTTP status for a malformed body of Calypso's, and for an unknown payout (see {@link #rejectionAnswer}). */
     static final int MALFORMED_ANSWER = 400;
 
     /**
@@ -93,6 +95,16 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
     private final SharedSecrets webhookSecrets;
     private final SharedSecrets subscriptionKeys;
 
+    /**
+     * Its settings. Secrets (see {@link RuntimeSecrets}): CALYPSO_WEBHOOK_SECRETS (the subscriptions' secretKey, HMAC
+     * of Sign) and CALYPSO_SUBSCRIPTION_KEYS (the expected Key header values), each comma-separated for rotation.
+     */
+    public static CalypsoCallbacks fromEnvironment(FunctionEnvironment env, RuntimeSecrets secrets) {
+        secrets.refuseInEnvironment(env, "CALYPSO_WEBHOOK_SECRETS", "CALYPSO_SUBSCRIPTION_KEYS");
+        return new CalypsoCallbacks(secrets.keys("CALYPSO_WEBHOOK_SECRETS", true),
+                secrets.keys("CALYPSO_SUBSCRIPTION_KEYS", true));
+    }
+
     /** The {@code Key} header's value is checked against {@code subscriptionKeys} (CALYPSO_SUBSCRIPTION_KEYS). */
     public CalypsoCallbacks(SharedSecrets webhookSecrets, SharedSecrets subscriptionKeys) {
         this.webhookSecrets = webhookSecrets;
@@ -122,16 +134,17 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
     }
 
     /**
-     * 200 (quarantined) for what we cannot map, and for every rejection of the core's own (no outcome, an unknown
-     * payout, a translation or storage refusal): a non-200 counts towards the 100 errors in 10 minutes that block the
-     * whole subscription, valid payout updates included. An unknown payout's event is replayed from the quarantine
-     * once the payout is known (a retry by Calypso would be the same replay, at the price of that risk). A body
-     * Calypso sent malformed stays 400 (events/CalypsoCallbackFunction/18).
+     * 200 (quarantined) for what we cannot map and for the core's own rejections that no retry can fix (no outcome,
+     * a translation or storage refusal): a non-200 counts towards the 100 errors in 10 minutes that block the whole
+     * subscription, valid payout updates included. Two stay 400: a body Calypso sent malformed
+     * (events/CalypsoCallbackFunction/18), and an event naming only a payout id nobody knows yet, which Calypso's
+     * retry delivers once the payout is known (its event with externalId, or its registration, may simply be late).
      */
     @Override
     public int rejectionAnswer(CallbackRejected rejected) {
-        return rejected.reason() == CallbackRejected.Reason.MALFORMED && !rejected.byCore()
-                ? MALFORMED_ANSWER : UNMAPPABLE_ANSWER;
+        boolean retryCanHelp = rejected.reason() == CallbackRejected.Reason.UNKNOWN_PAYOUT;
+        boolean ownMalformed = rejected.reason() == CallbackRejected.Reason.MALFORMED && !rejected.byCore();
+        return retryCanHelp || ownMalformed ? MALFORMED_ANSWER : UNMAPPABLE_ANSWER;
     }
 
     /** Sign and Key let a quarantined callback be verified again on replay; neither is a secret. */

@@ -254,15 +254,18 @@ class CalypsoCallbacksTest {
         assertEquals(java.util.Set.of("Sign", "Key"), calypso.replayHeaders());
     }
 
-    /** Calypso: 200 for what it sent that we cannot map and for every rejection of the core's own; 400 for its malformed bodies. */
+    /**
+     * Calypso: 200 for what it sent that we cannot map and for the core's rejections no retry fixes; 400 for its
+     * malformed bodies and for an unknown payout (a retry delivers it once the payout is known).
+     */
     @Test
     void theAnswerPolicyForEveryRejection() {
         Map<CallbackRejected.Reason, Integer> own = Map.of(CallbackRejected.Reason.MALFORMED, 400,
                 CallbackRejected.Reason.UNKNOWN_EVENT, 200, CallbackRejected.Reason.UNMAPPED_STATUS, 200,
-                CallbackRejected.Reason.UNKNOWN_PAYOUT, 200);
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
         Map<CallbackRejected.Reason, Integer> byCore = Map.of(CallbackRejected.Reason.MALFORMED, 200,
                 CallbackRejected.Reason.UNKNOWN_EVENT, 200, CallbackRejected.Reason.UNMAPPED_STATUS, 200,
-                CallbackRejected.Reason.UNKNOWN_PAYOUT, 200);
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
         for (CallbackRejected.Reason reason : CallbackRejected.Reason.values()) {
             assertEquals(own.get(reason), calypso.rejectionAnswer(new CallbackRejected(reason, "x")), "own " + reason);
             assertEquals(byCore.get(reason), calypso.rejectionAnswer(CallbackRejected.byCore(reason, "x")), "core " + reason);

@@ -2,6 +2,8 @@ package dev.payoutcallbacks.commpix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.CallbackRejected;
 import dev.payoutcallbacks.core.CallbackRequest;
 import dev.payoutcallbacks.core.Json;
@@ -75,6 +77,26 @@ public final class CommPixCallbacks implements ProviderCallbacks {
     private final SharedSecrets hmacSecrets;
     private final String tokenHeader;
     private final WebhookSignature signature;
+
+    /**
+     * Its settings. Env: COMMPIX_ALLOWED_IPS (comma-separated IPs/CIDRs, IPv4 and IPv6), optional
+     * COMMPIX_TOKEN_HEADER (default X-Webhook-Token) and COMMPIX_SIGNATURE_HEADER (default X-Signature). Secrets (see
+     * {@link RuntimeSecrets}): COMMPIX_TOKENS (comma-separated), COMMPIX_HMAC_SECRETS (comma-separated; absent,
+     * empty or "none": no signature required).
+     */
+    public static CommPixCallbacks fromEnvironment(FunctionEnvironment env, RuntimeSecrets secrets) {
+        secrets.refuseInEnvironment(env, "COMMPIX_TOKENS", "COMMPIX_HMAC_SECRETS");
+        return new CommPixCallbacks(CommPixSenderAllowList.parse(env.require("COMMPIX_ALLOWED_IPS")),
+                secrets.keys("COMMPIX_TOKENS", true), secrets.keys("COMMPIX_HMAC_SECRETS", false),
+                env.getOrDefault("COMMPIX_TOKEN_HEADER", DEFAULT_TOKEN_HEADER),
+                env.getOrDefault("COMMPIX_SIGNATURE_HEADER", DEFAULT_SIGNATURE_HEADER));
+    }
+
+    /** A fixed HMAC secret setting as {@link #fromEnvironment} reads it: absent or "none" is no signature. */
+    static SharedSecrets hmacSecrets(String configured) {
+        return configured == null || configured.trim().equalsIgnoreCase("none")
+                ? SharedSecrets.parse(null) : SharedSecrets.parse(configured);
+    }
 
     /**
      * @param hmacSecrets empty: no signature required (Comm.Pix documents none)

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.CallbackRejected;
 import dev.payoutcallbacks.core.CallbackRequest;
 import dev.payoutcallbacks.core.Json;
@@ -133,6 +135,16 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
 
     private final SharedSecrets webhookSecrets;
     private final int untranslatableHttpStatus;
+
+    /**
+     * Its settings. Secret (see {@link RuntimeSecrets}): M2MONEY_WEBHOOK_SECRETS (comma-separated, for rotation).
+     * Env: optional M2MONEY_UNTRANSLATABLE_HTTP_STATUS (answer to a quarantined unknown event or status, default 200).
+     */
+    public static M2MoneyCallbacks fromEnvironment(FunctionEnvironment env, RuntimeSecrets secrets) {
+        secrets.refuseInEnvironment(env, "M2MONEY_WEBHOOK_SECRETS");
+        return new M2MoneyCallbacks(secrets.keys("M2MONEY_WEBHOOK_SECRETS", true),
+                env.intOrDefault("M2MONEY_UNTRANSLATABLE_HTTP_STATUS", DEFAULT_UNTRANSLATABLE_HTTP_STATUS));
+    }
 
     public M2MoneyCallbacks(SharedSecrets webhookSecrets) {
         this(webhookSecrets, DEFAULT_UNTRANSLATABLE_HTTP_STATUS);

@@ -2,6 +2,8 @@ package dev.payoutcallbacks.pivot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.BatchNotice;
 import dev.payoutcallbacks.core.CallbackRejected;
 import dev.payoutcallbacks.core.CallbackRequest;
@@ -51,6 +53,12 @@ public final class PivotCallbacks implements ProviderCallbacks {
             "PAYOUT.DELAYED", Set.of(PayoutStatus.PENDING));
 
     private final SharedSecrets apiKeys;
+
+    /** Its settings. Secret (see {@link RuntimeSecrets}): PIVOT_CALLBACK_API_KEYS (comma-separated). */
+    public static PivotCallbacks fromEnvironment(FunctionEnvironment env, RuntimeSecrets secrets) {
+        secrets.refuseInEnvironment(env, "PIVOT_CALLBACK_API_KEYS");
+        return new PivotCallbacks(secrets.keys("PIVOT_CALLBACK_API_KEYS", true));
+    }
 
     public PivotCallbacks(SharedSecrets apiKeys) {
         this.apiKeys = apiKeys;
