@@ -2,6 +2,8 @@ package dev.payoutcallbacks.calypso;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.CallbackRejected;
 import dev.payoutcallbacks.core.CallbackRequest;
 import dev.payoutcallbacks.core.Json;
@@ -11,6 +13,7 @@ import dev.payoutcallbacks.core.PersonalData;
 import dev.payoutcallbacks.core.ProviderCallbacks;
 import dev.payoutcallbacks.core.SharedSecrets;
 import dev.payoutcallbacks.core.Translation;
+import dev.payoutcallbacks.core.WebhookSignature;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -44,8 +47,10 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
     static final String PAYOUT_HASH_RECEIVED = "PAYOUT_HASH_RECEIVED";
     static final String PAYOUT_VALIDATION_ERROR = "PAYOUT_VALIDATION_ERROR";
 
-    /** HTTP status for an authenticated callback we cannot map (see the class comment). */
+    /** HTTP status for an authenticated callback we cannot map or apply (see the class comment). */
     static final int UNMAPPABLE_ANSWER = 200;
+    /** HTTP status for a malformed body of Calypso's, and for an unknown payout (see {@link #rejectionAnswer}). */
+    static final int MALFORMED_ANSWER = 400;
 
     /**
      * The documented payoutStatus enum, keyed by normalised name ("In Progress" → IN_PROGRESS), so the
@@ -78,16 +83,37 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
 
     private static final int MAX_REASON_LENGTH = 500;
 
-    private final CalypsoSignature signature;
+    /**
+     * Calypso's webhook signature (docs.calypso.money, webhook-subscriptions/sign-check): {@code Sign} is the hex
+     * HMAC-SHA512 of the raw body keyed with the subscription's {@code secretKey}. No timestamp is signed, so there
+     * is no replay window to check: replays are absorbed by the ledger's dedup. Status API requests are signed so too.
+     */
+    static final WebhookSignature SIGN = WebhookSignature.hmac("HmacSHA512", "Sign", WebhookSignature.Encoding.HEX);
+    /** The subscription's public key. */
+    static final String KEY_HEADER = "Key";
+
+    private final SharedSecrets webhookSecrets;
+    private final SharedSecrets subscriptionKeys;
+
+    /**
+     * Its settings. Secrets (see {@link RuntimeSecrets}): CALYPSO_WEBHOOK_SECRETS (the subscriptions' secretKey, HMAC
+     * of Sign) and CALYPSO_SUBSCRIPTION_KEYS (the expected Key header values), each comma-separated for rotation.
+     */
+    public static CalypsoCallbacks fromEnvironment(FunctionEnvironment env, RuntimeSecrets secrets) {
+        secrets.refuseInEnvironment(env, "CALYPSO_WEBHOOK_SECRETS", "CALYPSO_SUBSCRIPTION_KEYS");
+        return new CalypsoCallbacks(secrets.keys("CALYPSO_WEBHOOK_SECRETS", true),
+                secrets.keys("CALYPSO_SUBSCRIPTION_KEYS", true));
+    }
 
     /** The {@code Key} header's value is checked against {@code subscriptionKeys} (CALYPSO_SUBSCRIPTION_KEYS). */
     public CalypsoCallbacks(SharedSecrets webhookSecrets, SharedSecrets subscriptionKeys) {
-        this.signature = new CalypsoSignature(webhookSecrets, subscriptionKeys);
+        this.webhookSecrets = webhookSecrets;
+        this.subscriptionKeys = subscriptionKeys;
     }
 
     /** Signature only: {@code Key} must be present, its value is not checked (tests of translation). */
     public CalypsoCallbacks(SharedSecrets webhookSecrets) {
-        this.signature = new CalypsoSignature(webhookSecrets);
+        this(webhookSecrets, null);
     }
 
     @Override
@@ -95,15 +121,36 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
         return PROVIDER;
     }
 
+    /**
+     * True when {@code Key} is one of the configured subscription keys (constant time, several during a rotation)
+     * and {@code Sign} is the HMAC of the body as received under one of the accepted secrets. Both checks always run.
+     */
     @Override
     public boolean authentic(CallbackRequest request) {
-        return signature.verify(request);
+        String key = request.header(KEY_HEADER);
+        boolean keyOk = subscriptionKeys == null ? key != null && !key.isBlank() : subscriptionKeys.matches(key);
+        boolean signOk = SIGN.verify(request, webhookSecrets);
+        return signOk & keyOk;
+    }
+
+    /**
+     * 200 (quarantined) for what we cannot map and for the core's own rejections that no retry can fix (no outcome,
+     * a translation or storage refusal): a non-200 counts towards the 100 errors in 10 minutes that block the whole
+     * subscription, valid payout updates included. Two stay 400: a body Calypso sent malformed
+     * (events/CalypsoCallbackFunction/18), and an event naming only a payout id nobody knows yet, which Calypso's
+     * retry delivers once the payout is known (its event with externalId, or its registration, may simply be late).
+     */
+    @Override
+    public int rejectionAnswer(CallbackRejected rejected) {
+        boolean retryCanHelp = rejected.reason() == CallbackRejected.Reason.UNKNOWN_PAYOUT;
+        boolean ownMalformed = rejected.reason() == CallbackRejected.Reason.MALFORMED && !rejected.byCore();
+        return retryCanHelp || ownMalformed ? MALFORMED_ANSWER : UNMAPPABLE_ANSWER;
     }
 
     /** Sign and Key let a quarantined callback be verified again on replay; neither is a secret. */
     @Override
     public Set<String> replayHeaders() {
-        return Set.of(CalypsoSignature.SIGN_HEADER, CalypsoSignature.KEY_HEADER);
+        return Set.of(SIGN.header(), KEY_HEADER);
     }
 
     @Override
@@ -112,7 +159,7 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
         Shape shape = shape(body);
         switch (shape.event()) {
             case PAYOUT_CHANGE_STATUS, PAYOUT_CONFIRMED, PAYOUT_HASH_RECEIVED, PAYOUT_VALIDATION_ERROR -> { }
-            default -> throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, UNMAPPABLE_ANSWER,
+            default -> throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT,
                     "unknown eventType \"" + clip(shape.event()) + "\"");
         }
         JsonNode fields = shape.fields();
@@ -240,7 +287,7 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
     static String knownStatus(String raw) throws CallbackRejected {
         String normalised = normalise(raw);
         if (!PAYOUT_STATUSES.containsKey(normalised)) {
-            throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, UNMAPPABLE_ANSWER,
+            throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS,
                     "unmapped payoutStatus \"" + clip(raw) + "\"");
         }
         return normalised;

@@ -113,8 +113,8 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json")
-                    .header(CalypsoSignature.KEY_HEADER, apiKey)
-                    .header(CalypsoSignature.SIGN_HEADER, CalypsoSignature.sign(body, apiSecret)));
+                    .header(CalypsoCallbacks.KEY_HEADER, apiKey)
+                    .header(CalypsoCallbacks.SIGN.header(), CalypsoCallbacks.SIGN.sign(body, apiSecret)));
         } catch (StatusHttp.Trouble trouble) {
             return unavailable(trouble.getMessage());
         }

@@ -13,6 +13,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.payoutcallbacks.core.ApplyResult;
 import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.Translation;
+import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.ProviderCallbacks;
+import dev.payoutcallbacks.core.CallbackRequest;
+import dev.payoutcallbacks.core.CallbackRejected;
+import dev.payoutcallbacks.core.CallbackReceiver;
 import dev.payoutcallbacks.core.Money;
 import dev.payoutcallbacks.core.PayoutLedger;
 import dev.payoutcallbacks.core.PayoutOutcome;
@@ -277,5 +283,56 @@ class CalypsoCallbackHandlerTest {
         long records = TestTables.dynamo().client().scanPaginator(b -> b.tableName(table)).items().stream()
                 .filter(i -> i.get("sk").s().equals("STATE")).count();
         assertEquals(1, records, "one payout, one record");
+    }
+
+    /**
+     * The core's own rejections are answered by Calypso's policy, over the HTTP path: a callback that translates to
+     * no outcome, or whose translation breaks, is quarantined and answered 200 (an error would count towards the
+     * 100 in 10 minutes that block the subscription). Calypso's translation never yields nothing, so the receiver
+     * here runs Calypso's own authentication and policy around a translation that does.
+     */
+    @Test
+    void theCoresOwnRejectionsAreAnswered200AndQuarantined() throws Exception {
+        CalypsoCallbacks calypso = new CalypsoCallbacks(SharedSecrets.parse(SECRET),
+                SharedSecrets.parse(CalypsoWebhooks.PUBLIC_KEY));
+        CallbackReceiver receiver = new CallbackReceiver(new ProviderCallbacks() {
+            @Override
+            public String provider() {
+                return calypso.provider();
+            }
+
+            @Override
+            public boolean authentic(CallbackRequest request) {
+                return calypso.authentic(request);
+            }
+
+            @Override
+            public Translation translate(CallbackRequest request) {
+                if (request.bodyText().contains("calypso-breaks")) {
+                    throw new IllegalStateException("a translation bug");
+                }
+                return Translation.of();
+            }
+
+            @Override
+            public int rejectionAnswer(CallbackRejected rejected) {
+                return calypso.rejectionAnswer(rejected);
+            }
+        }, ledger, new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC()), 64 * 1024, Clock.systemUTC());
+
+        for (String reference : List.of("calypso-nothing", "calypso-breaks")) {
+            String body = flatStatus(reference, "COMPLETED");
+            APIGatewayV2HTTPResponse response = receiver.receive(ApiRequests.post(PATH, body, "Sign", sign(body, SECRET),
+                    "Key", CalypsoWebhooks.PUBLIC_KEY), null);
+            assertEquals(200, response.getStatusCode(), response.getBody());
+            assertEquals("QUARANTINED", answer(response).path("result").asText(), response.getBody());
+        }
+        assertEquals(List.of("MALFORMED", "UNMAPPED_STATUS"),
+                quarantined().stream().map(Quarantine.Entry::reason).sorted().toList());
+        assertTrue(ledger.read("calypso-nothing").isEmpty() && ledger.read("calypso-breaks").isEmpty());
+
+        String unsigned = flatStatus("calypso-nothing", "COMPLETED");
+        assertEquals(401, receiver.receive(ApiRequests.post(PATH, unsigned, "Sign", sign(unsigned, "not-the-secret"),
+                "Key", CalypsoWebhooks.PUBLIC_KEY), null).getStatusCode(), "still Calypso's authentication");
     }
 }

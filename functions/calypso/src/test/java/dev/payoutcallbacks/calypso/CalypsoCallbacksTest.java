@@ -20,6 +20,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import java.util.Map;
 
 /** Translation only: no DynamoDB. */
 class CalypsoCallbacksTest {
@@ -130,7 +131,7 @@ class CalypsoCallbacksTest {
         CallbackRejected e = rejected(flat(CalypsoCallbacks.PAYOUT_HASH_RECEIVED, "calypso-hash-3",
                 "\"payoutStatus\":\"IN_PROGRESS\""));
         assertEquals(CallbackRejected.Reason.MALFORMED, e.reason());
-        assertEquals(400, e.httpStatus());
+        assertEquals(400, calypso.rejectionAnswer(e));
     }
 
     @Test
@@ -213,7 +214,7 @@ class CalypsoCallbacksTest {
     void statusChangeWithoutStatusIsMalformed() {
         CallbackRejected e = rejected(flat(CalypsoCallbacks.PAYOUT_CHANGE_STATUS, "calypso-bad-1", null));
         assertEquals(CallbackRejected.Reason.MALFORMED, e.reason());
-        assertEquals(400, e.httpStatus());
+        assertEquals(400, calypso.rejectionAnswer(e));
     }
 
     @Test
@@ -223,7 +224,7 @@ class CalypsoCallbacksTest {
                 "{\"type\":\"PAYOUT_CONFIRMED\",\"externalId\":{\"id\":1}}"}) {
             CallbackRejected e = rejected(body);
             assertEquals(CallbackRejected.Reason.MALFORMED, e.reason(), body);
-            assertEquals(400, e.httpStatus(), body);
+            assertEquals(400, calypso.rejectionAnswer(e), body);
         }
     }
 
@@ -231,7 +232,7 @@ class CalypsoCallbacksTest {
     void unknownEventIsRejectedWithA200SoCalypsoDoesNotRetryOrBlock() {
         CallbackRejected e = rejected(envelope("PAYOUT_EXPIRED", "{\"externalId\":\"calypso-unknown-1\"}"));
         assertEquals(CallbackRejected.Reason.UNKNOWN_EVENT, e.reason());
-        assertEquals(200, e.httpStatus());
+        assertEquals(200, calypso.rejectionAnswer(e));
         assertTrue(e.getMessage().contains("PAYOUT_EXPIRED"));
     }
 
@@ -239,7 +240,7 @@ class CalypsoCallbacksTest {
     void unknownPayoutStatusIsRejectedNotGuessed() {
         CallbackRejected e = rejected(flatStatus("calypso-unknown-2", "REFUNDED"));
         assertEquals(CallbackRejected.Reason.UNMAPPED_STATUS, e.reason());
-        assertEquals(200, e.httpStatus());
+        assertEquals(200, calypso.rejectionAnswer(e));
     }
 
     @Test
@@ -251,5 +252,23 @@ class CalypsoCallbacksTest {
     @Test
     void keepsSignAndKeyForReplay() {
         assertEquals(java.util.Set.of("Sign", "Key"), calypso.replayHeaders());
+    }
+
+    /**
+     * Calypso: 200 for what it sent that we cannot map and for the core's rejections no retry fixes; 400 for its
+     * malformed bodies and for an unknown payout (a retry delivers it once the payout is known).
+     */
+    @Test
+    void theAnswerPolicyForEveryRejection() {
+        Map<CallbackRejected.Reason, Integer> own = Map.of(CallbackRejected.Reason.MALFORMED, 400,
+                CallbackRejected.Reason.UNKNOWN_EVENT, 200, CallbackRejected.Reason.UNMAPPED_STATUS, 200,
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
+        Map<CallbackRejected.Reason, Integer> byCore = Map.of(CallbackRejected.Reason.MALFORMED, 200,
+                CallbackRejected.Reason.UNKNOWN_EVENT, 200, CallbackRejected.Reason.UNMAPPED_STATUS, 200,
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
+        for (CallbackRejected.Reason reason : CallbackRejected.Reason.values()) {
+            assertEquals(own.get(reason), calypso.rejectionAnswer(new CallbackRejected(reason, "x")), "own " + reason);
+            assertEquals(byCore.get(reason), calypso.rejectionAnswer(CallbackRejected.byCore(reason, "x")), "core " + reason);
+        }
     }
 }

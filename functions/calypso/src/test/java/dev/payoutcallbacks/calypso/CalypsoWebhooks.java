@@ -9,7 +9,7 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Calypso webhook bodies and signatures for tests, signed here independently of CalypsoSignature. */
+/** Calypso webhook bodies and signatures for tests, signed here independently of CalypsoCallbacks.SIGN. */
 final class CalypsoWebhooks {
     static final String SECRET = "test-calypso-secret";
     static final String PUBLIC_KEY = "pk-test-subscription";

@@ -2,6 +2,8 @@ package dev.payoutcallbacks.commpix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.CallbackRejected;
 import dev.payoutcallbacks.core.CallbackRequest;
 import dev.payoutcallbacks.core.Json;
@@ -12,6 +14,7 @@ import dev.payoutcallbacks.core.PersonalData;
 import dev.payoutcallbacks.core.ProviderCallbacks;
 import dev.payoutcallbacks.core.SharedSecrets;
 import dev.payoutcallbacks.core.Translation;
+import dev.payoutcallbacks.core.WebhookSignature;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -57,11 +60,43 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         PERSONAL_FIELDS = Set.copyOf(fields);
     }
 
+    /**
+     * The optional body signature: hex HMAC-SHA256 of the raw body in {@code header}. Comm.Pix publishes no
+     * signature scheme (its docs say to validate "signature, headers, or source"), so it is only enforced when
+     * secrets are configured, for a deployment that agreed one with Comm.Pix.
+     */
+    static WebhookSignature scheme(String header) {
+        return WebhookSignature.hmac("HmacSHA256", header, WebhookSignature.Encoding.HEX);
+    }
+
+    /** The scheme under the default header. */
+    public static final WebhookSignature SIGNATURE = scheme(DEFAULT_SIGNATURE_HEADER);
+
     private final CommPixSenderAllowList senders;
     private final SharedSecrets tokens;
     private final SharedSecrets hmacSecrets;
     private final String tokenHeader;
-    private final String signatureHeader;
+    private final WebhookSignature signature;
+
+    /**
+     * Its settings. Env: COMMPIX_ALLOWED_IPS (comma-separated IPs/CIDRs, IPv4 and IPv6), optional
+     * COMMPIX_TOKEN_HEADER (default X-Webhook-Token) and COMMPIX_SIGNATURE_HEADER (default X-Signature). Secrets (see
+     * {@link RuntimeSecrets}): COMMPIX_TOKENS (comma-separated), COMMPIX_HMAC_SECRETS (comma-separated; absent,
+     * empty or "none": no signature required).
+     */
+    public static CommPixCallbacks fromEnvironment(FunctionEnvironment env, RuntimeSecrets secrets) {
+        secrets.refuseInEnvironment(env, "COMMPIX_TOKENS", "COMMPIX_HMAC_SECRETS");
+        return new CommPixCallbacks(CommPixSenderAllowList.parse(env.require("COMMPIX_ALLOWED_IPS")),
+                secrets.keys("COMMPIX_TOKENS", true), secrets.keys("COMMPIX_HMAC_SECRETS", false),
+                env.getOrDefault("COMMPIX_TOKEN_HEADER", DEFAULT_TOKEN_HEADER),
+                env.getOrDefault("COMMPIX_SIGNATURE_HEADER", DEFAULT_SIGNATURE_HEADER));
+    }
+
+    /** A fixed HMAC secret setting as {@link #fromEnvironment} reads it: absent or "none" is no signature. */
+    static SharedSecrets hmacSecrets(String configured) {
+        return configured == null || configured.trim().equalsIgnoreCase("none")
+                ? SharedSecrets.parse(null) : SharedSecrets.parse(configured);
+    }
 
     /**
      * @param hmacSecrets empty: no signature required (Comm.Pix documents none)
@@ -75,7 +110,7 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         this.tokens = tokens;
         this.hmacSecrets = hmacSecrets;
         this.tokenHeader = tokenHeader;
-        this.signatureHeader = signatureHeader;
+        this.signature = scheme(signatureHeader);
     }
 
     public CommPixCallbacks(CommPixSenderAllowList senders, SharedSecrets tokens, SharedSecrets hmacSecrets) {
@@ -93,14 +128,21 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         boolean fromComm = senders.allows(request.sourceIp());
         boolean tokenOk = tokens.matches(request.header(tokenHeader));
         boolean signatureOk = hmacSecrets.isEmpty()
-                || CommPixSignature.verify(request.body(), request.header(signatureHeader), hmacSecrets);
+                || signature.verify(request, hmacSecrets);
         return fromComm & tokenOk & signatureOk;
+    }
+
+    /** 200 (quarantined) for a type of Comm.Pix's we do not know (see the class comment); 400 otherwise. */
+    @Override
+    public int rejectionAnswer(CallbackRejected rejected) {
+        return rejected.reason() == CallbackRejected.Reason.UNKNOWN_EVENT && !rejected.byCore()
+                ? UNKNOWN_TYPE_HTTP_STATUS : 400;
     }
 
     /** The signature (a MAC, not a secret) is kept so a quarantined body can be verified on replay; the token is not. */
     @Override
     public Set<String> replayHeaders() {
-        return hmacSecrets.isEmpty() ? Set.of() : Set.of(signatureHeader);
+        return hmacSecrets.isEmpty() ? Set.of() : Set.of(signature.header());
     }
 
     @Override
@@ -122,7 +164,7 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         if (REFUNDED_TYPE.equals(type)) {
             return Translation.of(refund(data, request, masked));
         }
-        throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, UNKNOWN_TYPE_HTTP_STATUS,
+        throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT,
                 "unknown notification type \"" + clip(type) + "\"; quarantined for replay");
     }
 

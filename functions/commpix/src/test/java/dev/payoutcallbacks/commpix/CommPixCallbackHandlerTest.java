@@ -142,9 +142,9 @@ class CommPixCallbackHandlerTest {
     void configuredHmacMustBePresentAndMatchTheRawBody() throws IOException {
         CommPixCallbackHandler signedHandler = handler("hmac-one,hmac-two");
         String body = completed("commpix-a8", "\"1000\"");
-        String good = CommPixSignature.sign(body.getBytes(StandardCharsets.UTF_8),
+        String good = CommPixCallbacks.SIGNATURE.sign(body.getBytes(StandardCharsets.UTF_8),
                 "hmac-two".getBytes(StandardCharsets.UTF_8));
-        String wrong = CommPixSignature.sign(body.getBytes(StandardCharsets.UTF_8),
+        String wrong = CommPixCallbacks.SIGNATURE.sign(body.getBytes(StandardCharsets.UTF_8),
                 "hmac-three".getBytes(StandardCharsets.UTF_8));
         assertUnauthenticatedAndNothingStored(send(signedHandler, COMM_IP, body, "X-Webhook-Token", TOKEN));
         assertUnauthenticatedAndNothingStored(send(signedHandler, COMM_IP, body, "X-Webhook-Token", TOKEN,
@@ -367,7 +367,7 @@ class CommPixCallbackHandlerTest {
     void quarantineKeepsTheSignatureWhenHmacIsConfigured() {
         CommPixCallbackHandler signedHandler = handler("hmac-one");
         String body = "{\"type\":\"PAYOUT_SOMETHING_NEW\",\"data\":{\"externalId\":\"commpix-q3\"}}";
-        String mac = CommPixSignature.sign(body.getBytes(StandardCharsets.UTF_8),
+        String mac = CommPixCallbacks.SIGNATURE.sign(body.getBytes(StandardCharsets.UTF_8),
                 "hmac-one".getBytes(StandardCharsets.UTF_8));
         APIGatewayV2HTTPResponse response = send(signedHandler, COMM_IP, body, "X-Webhook-Token", TOKEN,
                 "X-Signature", mac);

@@ -86,7 +86,7 @@ class CommPixCallbacksTest {
     @Test
     void configuredHmacIsRequiredOnTopOfSourceAndToken() {
         String body = payout("PAYOUT_COMPLETED", "r", "\"1000\"");
-        String mac = CommPixSignature.sign(body.getBytes(StandardCharsets.UTF_8), HMAC.getBytes(StandardCharsets.UTF_8));
+        String mac = CommPixCallbacks.SIGNATURE.sign(body.getBytes(StandardCharsets.UTF_8), HMAC.getBytes(StandardCharsets.UTF_8));
         assertTrue(signed.authentic(request(body, "203.0.113.10", "X-Webhook-Token", TOKEN, "X-Signature", mac)));
         assertFalse(signed.authentic(request(body, "203.0.113.10", "X-Webhook-Token", TOKEN)), "missing signature");
         assertFalse(signed.authentic(request(body.replace("1000", "9000"), "203.0.113.10",
@@ -213,7 +213,7 @@ class CommPixCallbacksTest {
         CallbackRejected onPayout = assertThrows(CallbackRejected.class,
                 () -> callbacks.translate(request(payout("PAYOUT_COMPLETED", "r", amountJson), "203.0.113.10")));
         assertEquals(CallbackRejected.Reason.MALFORMED, onPayout.reason());
-        assertEquals(400, onPayout.httpStatus());
+        assertEquals(400, callbacks.rejectionAnswer(onPayout));
         CallbackRejected onRefund = assertThrows(CallbackRejected.class,
                 () -> callbacks.translate(request(refund("r", "1000", amountJson, "t"), "203.0.113.10")));
         assertEquals(CallbackRejected.Reason.MALFORMED, onRefund.reason());
@@ -243,7 +243,7 @@ class CommPixCallbacksTest {
         CallbackRejected rejected = assertThrows(CallbackRejected.class,
                 () -> callbacks.translate(request(body, "203.0.113.10")));
         assertEquals(CallbackRejected.Reason.MALFORMED, rejected.reason());
-        assertEquals(400, rejected.httpStatus());
+        assertEquals(400, callbacks.rejectionAnswer(rejected));
     }
 
     @Test
@@ -251,7 +251,7 @@ class CommPixCallbacksTest {
         CallbackRejected rejected = assertThrows(CallbackRejected.class, () -> callbacks.translate(
                 request(payout("PAYOUT_REVERSED", "r", "\"1000\""), "203.0.113.10")));
         assertEquals(CallbackRejected.Reason.UNKNOWN_EVENT, rejected.reason());
-        assertEquals(CommPixCallbacks.UNKNOWN_TYPE_HTTP_STATUS, rejected.httpStatus());
+        assertEquals(CommPixCallbacks.UNKNOWN_TYPE_HTTP_STATUS, callbacks.rejectionAnswer(rejected));
         assertTrue(rejected.getMessage().contains("PAYOUT_REVERSED"));
     }
 
@@ -268,5 +268,20 @@ class CommPixCallbacksTest {
         assertTrue(raw.contains("commpix-1"), "non-personal fields stay for audit");
         assertFalse(callbacks.toString().contains(TOKEN));
         assertFalse(signed.toString().contains(HMAC));
+    }
+
+    /** Comm.Pix: its unknown types 200 (it retries anything else), every other rejection 400. */
+    @Test
+    void theAnswerPolicyForEveryRejection() {
+        Map<CallbackRejected.Reason, Integer> own = Map.of(CallbackRejected.Reason.MALFORMED, 400,
+                CallbackRejected.Reason.UNKNOWN_EVENT, 200, CallbackRejected.Reason.UNMAPPED_STATUS, 400,
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
+        Map<CallbackRejected.Reason, Integer> byCore = Map.of(CallbackRejected.Reason.MALFORMED, 400,
+                CallbackRejected.Reason.UNKNOWN_EVENT, 400, CallbackRejected.Reason.UNMAPPED_STATUS, 400,
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
+        for (CallbackRejected.Reason reason : CallbackRejected.Reason.values()) {
+            assertEquals(own.get(reason), callbacks.rejectionAnswer(new CallbackRejected(reason, "x")), "own " + reason);
+            assertEquals(byCore.get(reason), callbacks.rejectionAnswer(CallbackRejected.byCore(reason, "x")), "core " + reason);
+        }
     }
 }

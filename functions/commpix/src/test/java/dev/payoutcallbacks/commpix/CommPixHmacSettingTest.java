@@ -8,10 +8,10 @@ import org.junit.jupiter.api.Test;
 class CommPixHmacSettingTest {
     @Test
     void noneOrEmptyTurnsTheSignatureCheckOffAnythingElseIsASecretList() {
-        assertTrue(CommPixCallbackHandler.hmacSecrets(null).isEmpty());
-        assertTrue(CommPixCallbackHandler.hmacSecrets("none").isEmpty());
-        assertTrue(CommPixCallbackHandler.hmacSecrets(" NONE ").isEmpty());
-        assertTrue(CommPixCallbackHandler.hmacSecrets("").isEmpty());
-        assertEquals(2, CommPixCallbackHandler.hmacSecrets("s1,s2").all().size());
+        assertTrue(CommPixCallbacks.hmacSecrets(null).isEmpty());
+        assertTrue(CommPixCallbacks.hmacSecrets("none").isEmpty());
+        assertTrue(CommPixCallbacks.hmacSecrets(" NONE ").isEmpty());
+        assertTrue(CommPixCallbacks.hmacSecrets("").isEmpty());
+        assertEquals(2, CommPixCallbacks.hmacSecrets("s1,s2").all().size());
     }
 }

@@ -18,8 +18,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  *
  * <ul>
  *   <li>413 over the size limit, 401 when not authentic (nothing stored);</li>
- *   <li>400 (or the provider's chosen status) for an authenticated callback we cannot translate,
- *       after quarantining its raw body;</li>
+ *   <li>the provider's answer ({@link ProviderCallbacks#rejectionAnswer}, 400 by default) for an authenticated
+ *       callback we cannot translate or apply, after quarantining its raw body;</li>
  *   <li>200 naming the result only once the outcome is durably recorded;</li>
  *   <li>503 when DynamoDB fails or contention outlasts the retry bound, so the provider retries.</li>
  * </ul>
@@ -152,21 +152,20 @@ public final class CallbackReceiver {
             try {
                 translation = provider.translate(request);
                 if (translation.outcomes().isEmpty() && translation.batchNotice() == null) {
-                    throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, 400,
-                            "callback carries no outcome");
+                    throw CallbackRejected.byCore(CallbackRejected.Reason.UNMAPPED_STATUS, "callback carries no outcome");
                 }
             } catch (CallbackRejected rejected) {
                 return quarantined(request, rejected, log);
             } catch (RuntimeException translationBug) {
                 // Our translation failed on input we did not foresee: keep the body for replay after a fix.
-                return quarantined(request, new CallbackRejected(CallbackRejected.Reason.MALFORMED, 400,
+                return quarantined(request, CallbackRejected.byCore(CallbackRejected.Reason.MALFORMED,
                         "could not translate: " + translationBug.getClass().getSimpleName()), log);
             }
             try {
                 return apply(translation, log);
             } catch (UnknownPayout unknown) {
                 // Never a new record for a payout named only by an alias nobody registered: kept for replay.
-                return quarantined(request, new CallbackRejected(CallbackRejected.Reason.UNKNOWN_PAYOUT, 400,
+                return quarantined(request, CallbackRejected.byCore(CallbackRejected.Reason.UNKNOWN_PAYOUT,
                         unknown.getMessage()), log);
             } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException refused) {
                 if (refused.statusCode() != 400 || refused.awsErrorDetails() == null
@@ -174,7 +173,7 @@ public final class CallbackReceiver {
                     throw refused; // throttling, 5xx...: transient, answered 503 below
                 }
                 // DynamoDB refuses this input for good (a value past a size limit): retrying cannot help.
-                return quarantined(request, new CallbackRejected(CallbackRejected.Reason.MALFORMED, 400,
+                return quarantined(request, CallbackRejected.byCore(CallbackRejected.Reason.MALFORMED,
                         "cannot be stored: " + refused.awsErrorDetails().errorMessage()), log);
             }
         } catch (SdkException | ApplyContention storageTrouble) {
@@ -314,12 +313,13 @@ public final class CallbackReceiver {
         log.put("result", "quarantined");
         log.put("reason", rejected.reason().name());
         String reason = rejected.reason().name().toLowerCase(java.util.Locale.ROOT);
+        int status = provider.rejectionAnswer(rejected);
         // A 2xx (a provider that would retry a 4xx forever) says what happened, not that something failed.
-        ObjectNode body = rejected.httpStatus() < 300
+        ObjectNode body = status < 300
                 ? Json.newObject().put("result", "QUARANTINED").put("reason", reason)
                 : Json.newObject().put("error", reason);
         body.put("message", rejected.getMessage()).put("quarantineId", id);
-        return HttpAnswers.json(rejected.httpStatus(), body);
+        return HttpAnswers.json(status, body);
     }
 
     private APIGatewayV2HTTPResponse apply(Translation translation, ObjectNode log) {

@@ -20,6 +20,16 @@ public interface ProviderCallbacks {
     Translation translate(CallbackRequest request) throws CallbackRejected;
 
     /**
+     * The HTTP status answering an authenticated callback that was quarantined, the core's own rejections
+     * ({@link CallbackRejected#byCore}) included: the provider's retry policy. 400 by default (the body cannot
+     * become valid by a retry); a provider that retries 4xx forever, or blocks a subscription after many errors,
+     * may answer 2xx (the body then says QUARANTINED). Must be 200-599.
+     */
+    default int rejectionAnswer(CallbackRejected rejected) {
+        return 400;
+    }
+
+    /**
      * Headers kept with a quarantined callback so it can be verified again on replay (a signature, say).
      * Never a header that is itself a secret.
      */

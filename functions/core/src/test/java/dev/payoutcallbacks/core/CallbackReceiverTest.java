@@ -57,6 +57,12 @@ class CallbackReceiverTest {
             return keys.matches(request.header("X-Test-Key"));
         }
 
+        /** Its own unknown events are answered 200 (a provider that retries 4xx); everything else 400. */
+        @Override
+        public int rejectionAnswer(CallbackRejected rejected) {
+            return rejected.reason() == CallbackRejected.Reason.UNKNOWN_EVENT && !rejected.byCore() ? 200 : 400;
+        }
+
         @Override
         public Translation translate(CallbackRequest request) throws CallbackRejected {
             ObjectNode body = Json.object(request.body());
@@ -68,7 +74,7 @@ class CallbackReceiverTest {
             PayoutStatus status = knowsTeleported && "teleported".equals(statusText)
                     ? PayoutStatus.PAID : PayoutStatus.fromWireName(statusText);
             if (status == null) {
-                throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, 200, "unknown status");
+                throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, "unknown status");
             }
             return Translation.of(PayoutOutcome.builder(ref, status).provider(provider())
                     .stage(Json.text(body, "stage"))

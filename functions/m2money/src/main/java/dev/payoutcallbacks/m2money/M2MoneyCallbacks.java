@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.CallbackRejected;
 import dev.payoutcallbacks.core.CallbackRequest;
 import dev.payoutcallbacks.core.Json;
@@ -15,6 +17,7 @@ import dev.payoutcallbacks.core.PersonalData;
 import dev.payoutcallbacks.core.ProviderCallbacks;
 import dev.payoutcallbacks.core.SharedSecrets;
 import dev.payoutcallbacks.core.Translation;
+import dev.payoutcallbacks.core.WebhookSignature;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -120,8 +123,28 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
     private static final String AMOUNT_POINTER = "/data/amount";
     private static final String MASK = "***";
 
-    private final M2MoneySignature signature;
+    /**
+     * M2Money's callback signature (inferred from the Xettle engine, which signs with the standard Laravel
+     * webhook-server signer): {@code Signature} = hex HMAC-SHA256 of the body keyed with the merchant's webhook
+     * secret. No timestamp is signed; replays are absorbed by the ledger's dedup. The MAC covers the body bytes
+     * exactly as received: the sender's JSON escapes {@code /} as {@code \/} (and non-ASCII as {@code \\uXXXX}),
+     * and a re-serialisation would break every genuine signature.
+     */
+    public static final WebhookSignature SIGNATURE =
+            WebhookSignature.hmac("HmacSHA256", "Signature", WebhookSignature.Encoding.HEX);
+
+    private final SharedSecrets webhookSecrets;
     private final int untranslatableHttpStatus;
+
+    /**
+     * Its settings. Secret (see {@link RuntimeSecrets}): M2MONEY_WEBHOOK_SECRETS (comma-separated, for rotation).
+     * Env: optional M2MONEY_UNTRANSLATABLE_HTTP_STATUS (answer to a quarantined unknown event or status, default 200).
+     */
+    public static M2MoneyCallbacks fromEnvironment(FunctionEnvironment env, RuntimeSecrets secrets) {
+        secrets.refuseInEnvironment(env, "M2MONEY_WEBHOOK_SECRETS");
+        return new M2MoneyCallbacks(secrets.keys("M2MONEY_WEBHOOK_SECRETS", true),
+                env.intOrDefault("M2MONEY_UNTRANSLATABLE_HTTP_STATUS", DEFAULT_UNTRANSLATABLE_HTTP_STATUS));
+    }
 
     public M2MoneyCallbacks(SharedSecrets webhookSecrets) {
         this(webhookSecrets, DEFAULT_UNTRANSLATABLE_HTTP_STATUS);
@@ -131,7 +154,7 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
         if (untranslatableHttpStatus < 200 || untranslatableHttpStatus > 599) {
             throw new IllegalArgumentException("untranslatable HTTP status must be 200-599");
         }
-        this.signature = new M2MoneySignature(webhookSecrets);
+        this.webhookSecrets = webhookSecrets;
         this.untranslatableHttpStatus = untranslatableHttpStatus;
     }
 
@@ -142,13 +165,24 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
 
     @Override
     public boolean authentic(CallbackRequest request) {
-        return signature.verify(request.body(), request.header(M2MoneySignature.HEADER));
+        return SIGNATURE.verify(request, webhookSecrets);
+    }
+
+    /**
+     * The configured status (M2MONEY_UNTRANSLATABLE_HTTP_STATUS, default 200) for an event or status of M2Money's we
+     * cannot map; 400 for a malformed body and for the core's own rejections.
+     */
+    @Override
+    public int rejectionAnswer(CallbackRejected rejected) {
+        boolean unmappable = rejected.reason() == CallbackRejected.Reason.UNKNOWN_EVENT
+                || rejected.reason() == CallbackRejected.Reason.UNMAPPED_STATUS;
+        return unmappable && !rejected.byCore() ? untranslatableHttpStatus : 400;
     }
 
     /** The signature lets a quarantined body be verified again on replay; it is not itself a secret. */
     @Override
     public Set<String> replayHeaders() {
-        return Set.of(M2MoneySignature.HEADER);
+        return Set.of(SIGNATURE.header());
     }
 
     @Override
@@ -160,7 +194,7 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
         }
         TransferEvent event = EVENTS.get(eventName);
         if (event == null) {
-            throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, untranslatableHttpStatus,
+            throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT,
                     "unknown event \"" + clip(eventName) + "\"");
         }
         JsonNode data = body.get("data");
@@ -330,7 +364,7 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
     }
 
     private CallbackRejected unmapped(String message) {
-        return new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, untranslatableHttpStatus, message);
+        return new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, message);
     }
 
     private static String clip(String text) {

@@ -13,7 +13,6 @@ import dev.payoutcallbacks.core.ProviderStatusApi;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -25,8 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * M2Money's (Xettle's) order status API, as the reconciler uses it. All of it is inferred (the public docs
@@ -171,7 +168,7 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
         try {
             answer = http.send(HttpRequest.newBuilder(uri).GET()
                     .header("Authorization", authorization)
-                    .header(M2MoneySignature.HEADER, signature(uri.getRawPath()))
+                    .header(M2MoneyCallbacks.SIGNATURE.header(), signature(uri.getRawPath()))
                     .header("Accept", "application/json"));
         } catch (StatusHttp.Trouble trouble) {
             return unavailable(trouble.getMessage());
@@ -261,10 +258,9 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
                 sha.update(signatureSecret);
                 return HexFormat.of().formatHex(sha.digest());
             }
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(signatureSecret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(rawPath.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            // The callbacks' own scheme, over the path.
+            return M2MoneyCallbacks.SIGNATURE.sign(rawPath.getBytes(StandardCharsets.UTF_8), signatureSecret);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
         }
     }

@@ -79,7 +79,7 @@ class M2MoneyCallbackHandlerTest {
     @Test
     void wrongSecretTamperedBodyAndMissingHeaderAre401AndStoreNothing() {
         String body = M2MoneyPayloads.success("m2money-auth-1", "\"100.00\"");
-        String wrong = M2MoneySignature.sign(body.getBytes(StandardCharsets.UTF_8), "not-the-m2money-secret");
+        String wrong = M2MoneyCallbacks.SIGNATURE.sign(body.getBytes(StandardCharsets.UTF_8), "not-the-m2money-secret");
         String tampered = body.replace("100.00", "900.00");
 
         assertEquals(401, handler.handleRequest(ApiRequests.post(PATH, body, "Signature", wrong), null).getStatusCode());
@@ -103,7 +103,7 @@ class M2MoneyCallbackHandlerTest {
     @Test
     void rotatedOutSecretStillVerifiesWhileListed() throws Exception {
         String body = M2MoneyPayloads.success("m2money-auth-3", "\"1.00\"");
-        String old = M2MoneySignature.sign(body.getBytes(StandardCharsets.UTF_8), "older-m2money-secret");
+        String old = M2MoneyCallbacks.SIGNATURE.sign(body.getBytes(StandardCharsets.UTF_8), "older-m2money-secret");
         assertEquals("APPLIED", result(handler.handleRequest(ApiRequests.post(PATH, body, "Signature", old), null)));
     }
 
@@ -214,8 +214,8 @@ class M2MoneyCallbackHandlerTest {
         assertEquals("MALFORMED", entry.reason());
         assertEquals(json(answer).path("quarantineId").asText(), entry.id());
         assertEquals(signature, entry.headers().get("Signature"), "kept so the replay can be verified");
-        assertTrue(new M2MoneySignature(dev.payoutcallbacks.core.SharedSecrets.parse(M2MoneyPayloads.SECRET))
-                .verify(entry.rawBody(), entry.headers().get("Signature")));
+        assertTrue(M2MoneyCallbacks.SIGNATURE.verify(entry.rawBody(), entry.headers().get("Signature"),
+                dev.payoutcallbacks.core.SharedSecrets.parse(M2MoneyPayloads.SECRET)));
         assertTrue(ledger.read("m2money-bad-1").isEmpty(), "no payout state from a quarantined body");
     }
 

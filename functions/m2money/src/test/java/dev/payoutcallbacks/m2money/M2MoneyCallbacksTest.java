@@ -108,7 +108,7 @@ class M2MoneyCallbacksTest {
     void refusesAmountsThatAreNotPlainRupees(String amountJson) {
         CallbackRejected e = rejected(M2MoneyPayloads.success("m2money-po-7", amountJson));
         assertEquals(CallbackRejected.Reason.MALFORMED, e.reason());
-        assertEquals(400, e.httpStatus());
+        assertEquals(400, callbacks.rejectionAnswer(e));
     }
 
     @Test
@@ -156,7 +156,7 @@ class M2MoneyCallbacksTest {
         if (expected.equals("REJECT")) {
             CallbackRejected e = rejected(body);
             assertEquals(CallbackRejected.Reason.UNMAPPED_STATUS, e.reason());
-            assertEquals(M2MoneyCallbacks.DEFAULT_UNTRANSLATABLE_HTTP_STATUS, e.httpStatus());
+            assertEquals(M2MoneyCallbacks.DEFAULT_UNTRANSLATABLE_HTTP_STATUS, callbacks.rejectionAnswer(e));
         } else {
             assertEquals(PayoutStatus.valueOf(expected), single(body).status());
         }
@@ -187,11 +187,11 @@ class M2MoneyCallbacksTest {
         String body = M2MoneyPayloads.custom("payout.transfer.hold", "0x0206", "queued", "m2money-po-13", "\"1\"");
         CallbackRejected e = rejected(body);
         assertEquals(CallbackRejected.Reason.UNKNOWN_EVENT, e.reason());
-        assertEquals(200, e.httpStatus());
+        assertEquals(200, callbacks.rejectionAnswer(e));
 
         M2MoneyCallbacks strict = new M2MoneyCallbacks(SharedSecrets.parse(M2MoneyPayloads.SECRET), 400);
         CallbackRejected e400 = assertThrows(CallbackRejected.class, () -> strict.translate(request(body)));
-        assertEquals(400, e400.httpStatus());
+        assertEquals(400, strict.rejectionAnswer(e400));
     }
 
     @Test
@@ -200,7 +200,7 @@ class M2MoneyCallbacksTest {
                 "\"orderRefId\":\"REF1\",\"amount\":\"1\",\"status\":\"processed\"");
         CallbackRejected e = rejected(body);
         assertEquals(CallbackRejected.Reason.MALFORMED, e.reason());
-        assertEquals(400, e.httpStatus());
+        assertEquals(400, callbacks.rejectionAnswer(e));
     }
 
     @ParameterizedTest
@@ -210,7 +210,7 @@ class M2MoneyCallbacksTest {
     void unreadableBodiesAreMalformed(String body) {
         CallbackRejected e = rejected(body);
         assertEquals(CallbackRejected.Reason.MALFORMED, e.reason());
-        assertEquals(400, e.httpStatus());
+        assertEquals(400, callbacks.rejectionAnswer(e));
     }
 
     @Test
@@ -245,6 +245,21 @@ class M2MoneyCallbacksTest {
         PayoutOutcome o = single(M2MoneyPayloads.success("m2money-po-16", "\"1\""));
         for (String value : M2MoneyPayloads.PERSONAL_VALUES) {
             assertFalse(o.toString().contains(value));
+        }
+    }
+
+    /** M2Money: its unknown events and statuses get the configured answer (200 by default), every other rejection 400. */
+    @Test
+    void theAnswerPolicyForEveryRejection() {
+        Map<CallbackRejected.Reason, Integer> own = Map.of(CallbackRejected.Reason.MALFORMED, 400,
+                CallbackRejected.Reason.UNKNOWN_EVENT, 200, CallbackRejected.Reason.UNMAPPED_STATUS, 200,
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
+        Map<CallbackRejected.Reason, Integer> byCore = Map.of(CallbackRejected.Reason.MALFORMED, 400,
+                CallbackRejected.Reason.UNKNOWN_EVENT, 400, CallbackRejected.Reason.UNMAPPED_STATUS, 400,
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
+        for (CallbackRejected.Reason reason : CallbackRejected.Reason.values()) {
+            assertEquals(own.get(reason), callbacks.rejectionAnswer(new CallbackRejected(reason, "x")), "own " + reason);
+            assertEquals(byCore.get(reason), callbacks.rejectionAnswer(CallbackRejected.byCore(reason, "x")), "core " + reason);
         }
     }
 }

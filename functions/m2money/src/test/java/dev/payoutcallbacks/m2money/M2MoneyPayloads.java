@@ -62,6 +62,6 @@ final class M2MoneyPayloads {
     }
 
     static String signature(String body) {
-        return M2MoneySignature.sign(body.getBytes(StandardCharsets.UTF_8), SECRET);
+        return M2MoneyCallbacks.SIGNATURE.sign(body.getBytes(StandardCharsets.UTF_8), SECRET);
     }
 }

@@ -2,6 +2,8 @@ package dev.payoutcallbacks.pivot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.BatchNotice;
 import dev.payoutcallbacks.core.CallbackRejected;
 import dev.payoutcallbacks.core.CallbackRequest;
@@ -52,6 +54,12 @@ public final class PivotCallbacks implements ProviderCallbacks {
 
     private final SharedSecrets apiKeys;
 
+    /** Its settings. Secret (see {@link RuntimeSecrets}): PIVOT_CALLBACK_API_KEYS (comma-separated). */
+    public static PivotCallbacks fromEnvironment(FunctionEnvironment env, RuntimeSecrets secrets) {
+        secrets.refuseInEnvironment(env, "PIVOT_CALLBACK_API_KEYS");
+        return new PivotCallbacks(secrets.keys("PIVOT_CALLBACK_API_KEYS", true));
+    }
+
     public PivotCallbacks(SharedSecrets apiKeys) {
         this.apiKeys = apiKeys;
     }
@@ -87,7 +95,7 @@ public final class PivotCallbacks implements ProviderCallbacks {
         if (SINGLE_EVENTS.contains(event) || BULK_EVENTS.contains(event)) {
             throw CallbackRejected.malformed(event + " needs data.payouts (single) or data.payoutResults (bulk)");
         }
-        throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, 400, "unknown event \"" + clip(event) + "\"");
+        throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, "unknown event \"" + clip(event) + "\"");
     }
 
     private PayoutOutcome single(String event, JsonNode data, CallbackRequest request, String masked)
@@ -143,7 +151,7 @@ public final class PivotCallbacks implements ProviderCallbacks {
         if (itemStatus != null) {
             status = ITEM_STATUSES.get(itemStatus);
             if (status == null) {
-                throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, 400,
+                throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS,
                         "unmapped payout status \"" + clip(itemStatus) + "\"");
             }
         }

@@ -105,7 +105,7 @@ class PivotCallbacksTest {
         CallbackRejected unknown = assertThrows(CallbackRejected.class,
                 () -> pivot.translate(request("{\"event\":\"PAYOUT.EXPIRED\",\"data\":{}}")));
         assertEquals(CallbackRejected.Reason.UNKNOWN_EVENT, unknown.reason());
-        assertEquals(400, unknown.httpStatus(), "Pivot does not retry 400: the quarantine keeps it");
+        assertEquals(400, pivot.rejectionAnswer(unknown), "Pivot does not retry 400: the quarantine keeps it");
         assertThrows(CallbackRejected.class, () -> pivot.translate(request(single("PAYOUT.SUCCESS", "r", "SUCCESS", null)
                 .replace("\"100000\"", "\"1e5\""))));
         assertThrows(CallbackRejected.class, () -> pivot.translate(request("{\"event\":\"PAYOUT.SUCCESS\",\"data\":{\"payouts\":{}}}")));
@@ -191,5 +191,20 @@ class PivotCallbacksTest {
                 single("PAYOUT.SUCCESS", "pv-e", "SUCCESS", null).replace("\"100000\"", "\"100000.5\""), "X-API-Key", "key-a"), null);
         assertEquals(400, fractional.getStatusCode());
         assertTrue(TestTables.scan(table).stream().noneMatch(i -> i.get("pk").s().equals("PAYOUT#pv-e")));
+    }
+
+    /** Pivot does not retry a 400: every rejection, its own and the core's, is 400. */
+    @Test
+    void theAnswerPolicyForEveryRejection() {
+        Map<CallbackRejected.Reason, Integer> own = Map.of(CallbackRejected.Reason.MALFORMED, 400,
+                CallbackRejected.Reason.UNKNOWN_EVENT, 400, CallbackRejected.Reason.UNMAPPED_STATUS, 400,
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
+        Map<CallbackRejected.Reason, Integer> byCore = Map.of(CallbackRejected.Reason.MALFORMED, 400,
+                CallbackRejected.Reason.UNKNOWN_EVENT, 400, CallbackRejected.Reason.UNMAPPED_STATUS, 400,
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
+        for (CallbackRejected.Reason reason : CallbackRejected.Reason.values()) {
+            assertEquals(own.get(reason), pivot.rejectionAnswer(new CallbackRejected(reason, "x")), "own " + reason);
+            assertEquals(byCore.get(reason), pivot.rejectionAnswer(CallbackRejected.byCore(reason, "x")), "core " + reason);
+        }
     }
 }

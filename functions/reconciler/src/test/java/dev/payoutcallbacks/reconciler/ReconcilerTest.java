@@ -27,7 +27,7 @@ import dev.payoutcallbacks.core.StuckThresholds;
 import dev.payoutcallbacks.core.testing.ApiRequests;
 import dev.payoutcallbacks.core.testing.TestTables;
 import dev.payoutcallbacks.m2money.M2MoneyCallbackHandler;
-import dev.payoutcallbacks.m2money.M2MoneySignature;
+import dev.payoutcallbacks.m2money.M2MoneyCallbacks;
 import dev.payoutcallbacks.pivot.PivotCallbackHandler;
 import dev.payoutcallbacks.core.testing.StubServer.Reply;
 import java.time.Duration;
@@ -133,7 +133,7 @@ class ReconcilerTest {
         String body = "{\"event\":\"" + event + "\",\"code\":\"" + code + "\",\"message\":\"Transaction Successful\","
                 + "\"data\":{\"orderRefId\":\"ord-" + ref + "\",\"clientRefId\":\"" + ref + "\",\"amount\":\"500.00\","
                 + "\"status\":\"" + status + "\",\"utr\":\"UTR-" + ref + "\"}}";
-        String signature = M2MoneySignature.sign(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), M2_WEBHOOK_SECRET);
+        String signature = M2MoneyCallbacks.SIGNATURE.sign(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), M2_WEBHOOK_SECRET);
         return result(new M2MoneyCallbackHandler(TestTables.environment(table, "M2MONEY_WEBHOOK_SECRETS", M2_WEBHOOK_SECRET))
                 .handleRequest(ApiRequests.post("/callbacks/m2money", body, "Signature", signature), null));
     }

@@ -2,6 +2,8 @@ package dev.payoutcallbacks.slate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.payoutcallbacks.core.RuntimeSecrets;
+import dev.payoutcallbacks.core.FunctionEnvironment;
 import dev.payoutcallbacks.core.CallbackRejected;
 import dev.payoutcallbacks.core.CallbackRequest;
 import dev.payoutcallbacks.core.Json;
@@ -27,6 +29,14 @@ public final class SlateCallbacks implements ProviderCallbacks {
     public static final String SECRET_HEADER = "X-Internal-Secret";
 
     private final InternalAuth callers;
+
+    /**
+     * Its settings: INTERNAL_AUTH ({@link InternalAuth}: the IAM principal in deployments; the INTERNAL_SECRETS
+     * secret, comma-separated, locally or when opted in).
+     */
+    public static SlateCallbacks fromEnvironment(FunctionEnvironment env, RuntimeSecrets secrets) {
+        return new SlateCallbacks(InternalAuth.fromEnvironment(env, secrets));
+    }
 
     public SlateCallbacks(InternalAuth callers) {
         this.callers = callers;

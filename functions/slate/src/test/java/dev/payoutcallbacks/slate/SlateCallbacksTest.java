@@ -157,4 +157,19 @@ class SlateCallbacksTest {
         // A reference with a NUL is refused with a clear 400.
         assertEquals("400  ", call(handler, "{\"payout_reference\":\"R\\u0000x\",\"status\":\"paid\"}"));
     }
+
+    /** Slate's callers read a 400 as "fix the callback": every rejection is 400. */
+    @Test
+    void theAnswerPolicyForEveryRejection() {
+        Map<CallbackRejected.Reason, Integer> own = Map.of(CallbackRejected.Reason.MALFORMED, 400,
+                CallbackRejected.Reason.UNKNOWN_EVENT, 400, CallbackRejected.Reason.UNMAPPED_STATUS, 400,
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
+        Map<CallbackRejected.Reason, Integer> byCore = Map.of(CallbackRejected.Reason.MALFORMED, 400,
+                CallbackRejected.Reason.UNKNOWN_EVENT, 400, CallbackRejected.Reason.UNMAPPED_STATUS, 400,
+                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
+        for (CallbackRejected.Reason reason : CallbackRejected.Reason.values()) {
+            assertEquals(own.get(reason), slate.rejectionAnswer(new CallbackRejected(reason, "x")), "own " + reason);
+            assertEquals(byCore.get(reason), slate.rejectionAnswer(CallbackRejected.byCore(reason, "x")), "core " + reason);
+        }
+    }
 }
