@@ -128,7 +128,7 @@ public final class CallbackReceiver {
         }
         CallbackRequest request;
         try {
-            request = CallbackRequest.from(event, receivedAt);
+            request = LambdaRequests.callbackRequest(event, receivedAt);
         } catch (IllegalArgumentException badBase64) {
             log.put("result", "malformed_encoding");
             return HttpAnswers.error(400, "malformed", "body is not valid base64");
@@ -198,7 +198,7 @@ public final class CallbackReceiver {
         log.put("operation", "replay");
         CallbackRequest call;
         try {
-            call = CallbackRequest.from(event, clock.instant());
+            call = LambdaRequests.callbackRequest(event, clock.instant());
         } catch (IllegalArgumentException badBase64) {
             log.put("result", "malformed_encoding");
             return HttpAnswers.error(400, "malformed", "body is not valid base64");

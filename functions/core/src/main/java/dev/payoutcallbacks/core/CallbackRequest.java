@@ -1,6 +1,5 @@
 package dev.payoutcallbacks.core;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
@@ -38,16 +37,6 @@ public final class CallbackRequest {
         this.sourceIp = sourceIp;
         this.requestId = requestId;
         this.receivedAt = receivedAt;
-    }
-
-    /**
-     * @deprecated the conversion lives at the Lambda edge: {@link LambdaRequests#callbackRequest}. Kept only
-     * while CallbackReceiver (being reworked on another branch) still calls it; delete it, and this type's
-     * Lambda import, once that caller has moved.
-     */
-    @Deprecated
-    public static CallbackRequest from(APIGatewayV2HTTPEvent event, Instant receivedAt) {
-        return LambdaRequests.callbackRequest(event, receivedAt);
     }
 
     /** The IAM principal (ARN) API Gateway authenticated for this request, or null (not an AWS_IAM route). */
