@@ -41,10 +41,6 @@ public final class AwsClientSettings {
         return c;
     }
 
-    /** Same as {@link #httpClient()}: named for readers of the clients that share it. */
-    public static SdkHttpClient sharedHttpClient() {
-        return httpClient();
-    }
 
     /**
      * In Lambda the runtime's variables, without walking the provider chain; against a local endpoint (DynamoDB

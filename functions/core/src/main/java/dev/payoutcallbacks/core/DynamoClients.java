@@ -1,11 +1,8 @@
 package dev.payoutcallbacks.core;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -21,22 +18,12 @@ public final class DynamoClients {
     public static DynamoDbClient shared(FunctionEnvironment env) {
         String endpoint = env.get("DYNAMODB_ENDPOINT");
         String region = env.getOrDefault("AWS_REGION", "us-east-1");
-        return CLIENTS.computeIfAbsent(region + "|" + (endpoint == null ? "" : endpoint), k -> build(env, endpoint, region));
+        return CLIENTS.computeIfAbsent(region + "|" + (endpoint == null ? "" : endpoint), k -> build(env));
     }
 
-    private static DynamoDbClient build(FunctionEnvironment env, String endpoint, String region) {
-        var builder = DynamoDbClient.builder()
-                .httpClient(AwsClientSettings.httpClient())
-                .region(Region.of(region))
-                .credentialsProvider(AwsClientSettings.credentials(env, endpoint))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        // Stay well inside the function timeout so we can still answer 5xx ourselves.
-                        .apiCallTimeout(Duration.ofSeconds(6))
-                        .apiCallAttemptTimeout(Duration.ofSeconds(3))
-                        .build());
-        if (endpoint != null) {
-            builder.endpointOverride(URI.create(endpoint));
-        }
-        return builder.build();
+    private static DynamoDbClient build(FunctionEnvironment env) {
+        // Stay well inside the function timeout so we can still answer 5xx ourselves.
+        return SdkClients.configured(DynamoDbClient.builder(), env, "DYNAMODB_ENDPOINT", Duration.ofSeconds(6),
+                Duration.ofSeconds(3)).build();
     }
 }

@@ -1,7 +1,6 @@
 package dev.payoutcallbacks.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,8 +12,6 @@ import java.util.function.LongSupplier;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
@@ -298,19 +295,8 @@ public final class RuntimeSecrets implements Resource {
             if (c == null) {
                 synchronized (this) {
                     if (client == null) {
-                        String endpoint = env.get("SECRETSMANAGER_ENDPOINT");
-                        var builder = SecretsManagerClient.builder()
-                                .httpClient(AwsClientSettings.sharedHttpClient())
-                                .region(Region.of(env.getOrDefault("AWS_REGION", "us-east-1")))
-                                .credentialsProvider(AwsClientSettings.credentials(env, endpoint))
-                                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                                        .apiCallTimeout(Duration.ofSeconds(3))
-                                        .apiCallAttemptTimeout(Duration.ofSeconds(2))
-                                        .build());
-                        if (endpoint != null) {
-                            builder.endpointOverride(URI.create(endpoint));
-                        }
-                        client = builder.build();
+                        client = SdkClients.configured(SecretsManagerClient.builder(), env, "SECRETSMANAGER_ENDPOINT",
+                                Duration.ofSeconds(3), Duration.ofSeconds(2)).build();
                     }
                     c = client;
                 }

@@ -8,9 +8,9 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * How the functions' other AWS clients (EventBridge, S3, KMS) are built: the one HTTP client, the region and
- * credentials of {@link AwsClientSettings}, call and attempt timeouts, and an endpoint override from the
- * environment for tests and local stand-ins.
+ * How every AWS client of the functions (DynamoDB, Secrets Manager, KMS, EventBridge, S3) is built: the one
+ * HTTP client, the region and credentials of {@link AwsClientSettings}, call and attempt timeouts, and an
+ * endpoint override from the environment for tests and local stand-ins.
  */
 public final class SdkClients {
     private SdkClients() {
