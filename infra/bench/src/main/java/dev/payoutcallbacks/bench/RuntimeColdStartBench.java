@@ -93,7 +93,7 @@ final class RuntimeColdStartBench {
             if (javaToolOptions != null) {
                 Map<String, String> env = new LinkedHashMap<>(f.environment());
                 env.put("JAVA_TOOL_OPTIONS", javaToolOptions);
-                f = new LocalFunction(f.logicalId(), f.handler(), env, f.routes(), f.timeoutSeconds(), f.memoryMb(), f.codeUri());
+                f = f.withEnvironment(env);
             }
             try (LambdaRuntime runtime = new LambdaRuntime(root, Map.of(logicalId, f), quiet())) {
                 return measure(runtime, logicalId, event, event);

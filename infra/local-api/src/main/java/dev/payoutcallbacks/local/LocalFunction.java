@@ -16,8 +16,14 @@ public record LocalFunction(String logicalId, String handler, Map<String, String
     /** SAM's default MemorySize. */
     public static final int DEFAULT_MEMORY_MB = 128;
 
-    public LocalFunction(String logicalId, String handler, Map<String, String> environment, List<Route> routes) {
-        this(logicalId, handler, environment, routes, DEFAULT_TIMEOUT_SECONDS, DEFAULT_MEMORY_MB, null);
+    /** The same function with another environment (a benchmark's or a test's variant). */
+    public LocalFunction withEnvironment(Map<String, String> changed) {
+        return new LocalFunction(logicalId, handler, Map.copyOf(changed), routes, timeoutSeconds, memoryMb, codeUri);
+    }
+
+    /** The same function with another Timeout. */
+    public LocalFunction withTimeout(int seconds) {
+        return new LocalFunction(logicalId, handler, environment, routes, seconds, memoryMb, codeUri);
     }
 
     /** An HttpApi event: method and path template such as /payouts/{reference}. */

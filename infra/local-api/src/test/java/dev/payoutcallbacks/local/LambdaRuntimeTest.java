@@ -48,8 +48,7 @@ class LambdaRuntimeTest {
                 changed.put(k, v);
             }
         });
-        LocalFunction g = new LocalFunction(f.logicalId(), f.handler(), changed, f.routes(), timeoutSeconds, f.memoryMb(),
-                f.codeUri());
+        LocalFunction g = f.withEnvironment(changed).withTimeout(timeoutSeconds);
         return new LambdaRuntime(TestRuntime.TEMPLATE.projectDir(), Map.of(g.logicalId(), g), LambdaRuntime.Options.defaults());
     }
 
