@@ -1,6 +1,6 @@
 package dev.payoutcallbacks.calypso;
 
-import dev.payoutcallbacks.core.ProviderCallbackFunction;
+import dev.payoutcallbacks.core.lambda.ProviderCallbackFunction;
 import java.util.Map;
 
 /** POST /callbacks/calypso: {@link CalypsoCallbacks#fromEnvironment} names its settings. Env: TABLE_NAME. */

@@ -11,16 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.payoutcallbacks.core.CallbackRejected;
-import dev.payoutcallbacks.core.PayoutOutcome;
-import dev.payoutcallbacks.core.PayoutStatus;
-import dev.payoutcallbacks.core.SharedSecrets;
-import dev.payoutcallbacks.core.Translation;
+import dev.payoutcallbacks.core.config.SharedSecrets;
+import dev.payoutcallbacks.core.payout.PayoutOutcome;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.provider.CallbackRejected;
+import dev.payoutcallbacks.core.provider.Translation;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import java.util.Map;
 
 /** Translation only: no DynamoDB. */
 class CalypsoCallbacksTest {

@@ -8,7 +8,7 @@ import static dev.payoutcallbacks.calypso.CalypsoWebhooks.sign;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.config.SharedSecrets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;

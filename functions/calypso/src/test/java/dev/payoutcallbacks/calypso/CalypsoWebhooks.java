@@ -1,6 +1,6 @@
 package dev.payoutcallbacks.calypso;
 
-import dev.payoutcallbacks.core.CallbackRequest;
+import dev.payoutcallbacks.core.provider.CallbackRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;

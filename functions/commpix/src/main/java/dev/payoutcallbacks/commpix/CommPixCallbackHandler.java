@@ -1,6 +1,6 @@
 package dev.payoutcallbacks.commpix;
 
-import dev.payoutcallbacks.core.ProviderCallbackFunction;
+import dev.payoutcallbacks.core.lambda.ProviderCallbackFunction;
 import java.util.Map;
 
 /** POST /callbacks/commpix: {@link CommPixCallbacks#fromEnvironment} names its settings. Env: TABLE_NAME. */

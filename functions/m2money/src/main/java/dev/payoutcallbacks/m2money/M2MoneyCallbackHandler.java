@@ -1,6 +1,6 @@
 package dev.payoutcallbacks.m2money;
 
-import dev.payoutcallbacks.core.ProviderCallbackFunction;
+import dev.payoutcallbacks.core.lambda.ProviderCallbackFunction;
 import java.util.Map;
 
 /** POST /callbacks/m2money: {@link M2MoneyCallbacks#fromEnvironment} names its settings. Env: TABLE_NAME. */

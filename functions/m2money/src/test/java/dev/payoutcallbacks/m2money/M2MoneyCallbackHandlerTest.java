@@ -8,14 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.payoutcallbacks.core.ApplyResult;
-import dev.payoutcallbacks.core.CallbackLog;
-import dev.payoutcallbacks.core.HistoryEntry;
-import dev.payoutcallbacks.core.Json;
-import dev.payoutcallbacks.core.PayoutLedger;
-import dev.payoutcallbacks.core.PayoutRecord;
-import dev.payoutcallbacks.core.PayoutStatus;
-import dev.payoutcallbacks.core.Quarantine;
+import dev.payoutcallbacks.core.lambda.CallbackLog;
+import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.ledger.Quarantine;
+import dev.payoutcallbacks.core.payout.ApplyResult;
+import dev.payoutcallbacks.core.payout.HistoryEntry;
+import dev.payoutcallbacks.core.payout.PayoutRecord;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.testing.ApiRequests;
 import dev.payoutcallbacks.core.testing.TestTables;
 import java.io.ByteArrayOutputStream;
@@ -215,7 +215,7 @@ class M2MoneyCallbackHandlerTest {
         assertEquals(json(answer).path("quarantineId").asText(), entry.id());
         assertEquals(signature, entry.headers().get("Signature"), "kept so the replay can be verified");
         assertTrue(M2MoneyCallbacks.SIGNATURE.verify(entry.rawBody(), entry.headers().get("Signature"),
-                dev.payoutcallbacks.core.SharedSecrets.parse(M2MoneyPayloads.SECRET)));
+                dev.payoutcallbacks.core.config.SharedSecrets.parse(M2MoneyPayloads.SECRET)));
         assertTrue(ledger.read("m2money-bad-1").isEmpty(), "no payout state from a quarantined body");
     }
 

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.payoutcallbacks.core.Json;
-import dev.payoutcallbacks.core.SharedSecrets;
-import dev.payoutcallbacks.core.WebhookSignature;
+import dev.payoutcallbacks.core.config.SharedSecrets;
+import dev.payoutcallbacks.core.provider.Json;
+import dev.payoutcallbacks.core.provider.WebhookSignature;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.payoutcallbacks.core.payout.OutcomeSource;
+import dev.payoutcallbacks.core.payout.PayoutOutcome;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.provider.PollRequest;
+import dev.payoutcallbacks.core.provider.ProviderStatusApi.PollAnswer;
 import dev.payoutcallbacks.core.testing.MutableClock;
-import dev.payoutcallbacks.core.OutcomeSource;
-import dev.payoutcallbacks.core.PayoutOutcome;
-import dev.payoutcallbacks.core.PollRequest;
-import dev.payoutcallbacks.core.PayoutStatus;
-import dev.payoutcallbacks.core.ProviderStatusApi.PollAnswer;
 import dev.payoutcallbacks.core.testing.StubServer.Reply;
 import java.time.Instant;
 import java.util.List;

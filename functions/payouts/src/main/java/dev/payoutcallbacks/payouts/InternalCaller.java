@@ -2,11 +2,13 @@ package dev.payoutcallbacks.payouts;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.payoutcallbacks.core.HttpAnswers;
-import dev.payoutcallbacks.core.KeepAlive;
-import dev.payoutcallbacks.core.InternalAuth;
-import dev.payoutcallbacks.core.RuntimeSecrets;
-import dev.payoutcallbacks.core.SecretsUnavailable;
+import dev.payoutcallbacks.core.config.RuntimeSecrets;
+import dev.payoutcallbacks.core.config.SecretsUnavailable;
+import dev.payoutcallbacks.core.config.SharedSecrets;
+import dev.payoutcallbacks.core.lambda.HttpAnswers;
+import dev.payoutcallbacks.core.lambda.KeepAlive;
+import dev.payoutcallbacks.core.lambda.LambdaRequests;
+import dev.payoutcallbacks.core.provider.InternalAuth;
 
 /**
  * Internal routes authenticate their caller with {@link InternalAuth} (INTERNAL_AUTH: the IAM principal API
@@ -44,21 +46,21 @@ final class InternalCaller {
 
     /** The authenticated caller (principal ARN, or {@code shared-secret}), or null. */
     static String caller(APIGatewayV2HTTPEvent event, InternalAuth auth, RuntimeSecrets secrets) {
-        dev.payoutcallbacks.core.SharedSecrets.trace();
+        SharedSecrets.trace();
         try {
-            String caller = auth.caller(event);
-            if (caller == null && dev.payoutcallbacks.core.SharedSecrets.consultedLiveSecrets()
+            String caller = LambdaRequests.internalCaller(auth, event);
+            if (caller == null && SharedSecrets.consultedLiveSecrets()
                     && secrets.refreshAfterMismatch()) {
-                caller = auth.caller(event);
+                caller = LambdaRequests.internalCaller(auth, event);
             }
             return caller;
         } finally {
-            dev.payoutcallbacks.core.SharedSecrets.matchedKeys(); // closes the trace
+            SharedSecrets.matchedKeys(); // closes the trace
         }
     }
 
     /** Wires a function's internal authentication from its environment. */
-    static InternalAuth fromEnvironment(dev.payoutcallbacks.core.FunctionEnvironment env, RuntimeSecrets secrets) {
+    static InternalAuth fromEnvironment(dev.payoutcallbacks.core.config.FunctionEnvironment env, RuntimeSecrets secrets) {
         secrets.refuseInEnvironment(env, InternalAuth.SECRET_SETTING);
         return InternalAuth.fromEnvironment(env, secrets);
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.testing.ApiRequests;
 import dev.payoutcallbacks.core.testing.TestTables;
 import java.util.List;
@@ -80,10 +80,10 @@ class PayoutRoutesTest {
     @Test
     void aRegistrationAfterACallbackIsCheckedLikeOneBefore() throws Exception {
         // Pivot reported po-10 first (its callback, applied through the one ledger).
-        dev.payoutcallbacks.core.PayoutLedger ledger = new dev.payoutcallbacks.core.PayoutLedger(
+        dev.payoutcallbacks.core.ledger.PayoutLedger ledger = new dev.payoutcallbacks.core.ledger.PayoutLedger(
                 TestTables.dynamo().client(), table);
-        ledger.apply(dev.payoutcallbacks.core.PayoutOutcome.builder("po-10", dev.payoutcallbacks.core.PayoutStatus.PAID)
-                .provider("pivot").amount(dev.payoutcallbacks.core.Money.parse("100000", "IDR"))
+        ledger.apply(dev.payoutcallbacks.core.payout.PayoutOutcome.builder("po-10", dev.payoutcallbacks.core.payout.PayoutStatus.PAID)
+                .provider("pivot").amount(dev.payoutcallbacks.core.payout.Money.parse("100000", "IDR"))
                 .receivedAt(java.time.Instant.parse("2026-11-21T07:30:00Z")).build());
         APIGatewayV2HTTPResponse late = post("{\"payout_reference\":\"po-10\",\"provider\":\"m2money\",\"amount\":\"100000\","
                 + "\"currency\":\"IDR\"}", "new");

@@ -1,6 +1,6 @@
 package dev.payoutcallbacks.pivot;
 
-import dev.payoutcallbacks.core.ProviderCallbackFunction;
+import dev.payoutcallbacks.core.lambda.ProviderCallbackFunction;
 import java.util.Map;
 
 /** POST /callbacks/pivot: {@link PivotCallbacks#fromEnvironment} names its settings. Env: TABLE_NAME. */

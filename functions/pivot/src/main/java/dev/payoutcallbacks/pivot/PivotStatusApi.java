@@ -1,16 +1,16 @@
 package dev.payoutcallbacks.pivot;
 
-import dev.payoutcallbacks.core.StatusHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.payoutcallbacks.core.CallbackRejected;
-import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.Json;
-import dev.payoutcallbacks.core.OutcomeSource;
-import dev.payoutcallbacks.core.PayoutOutcome;
-import dev.payoutcallbacks.core.PollRequest;
-import dev.payoutcallbacks.core.PersonalData;
-import dev.payoutcallbacks.core.ProviderStatusApi;
+import dev.payoutcallbacks.core.config.FunctionEnvironment;
+import dev.payoutcallbacks.core.payout.OutcomeSource;
+import dev.payoutcallbacks.core.payout.PayoutOutcome;
+import dev.payoutcallbacks.core.provider.CallbackRejected;
+import dev.payoutcallbacks.core.provider.Json;
+import dev.payoutcallbacks.core.provider.PersonalData;
+import dev.payoutcallbacks.core.provider.PollRequest;
+import dev.payoutcallbacks.core.provider.ProviderStatusApi;
+import dev.payoutcallbacks.core.provider.StatusHttp;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.payoutcallbacks.publisher;
 
-import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.SdkClients;
+import dev.payoutcallbacks.core.config.FunctionEnvironment;
+import dev.payoutcallbacks.core.config.SdkClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

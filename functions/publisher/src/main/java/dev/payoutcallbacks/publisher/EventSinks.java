@@ -1,6 +1,6 @@
 package dev.payoutcallbacks.publisher;
 
-import dev.payoutcallbacks.core.FunctionEnvironment;
+import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import java.util.Locale;
 
 /** Chooses the sink from the environment: PAYOUT_EVENTS_SINK = eventbridge (default) | stdout. */

@@ -1,6 +1,6 @@
 package dev.payoutcallbacks.publisher;
 
-import dev.payoutcallbacks.core.FunctionEnvironment;
+import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.payoutcallbacks.publisher;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.PayoutHistory;
+import dev.payoutcallbacks.core.config.FunctionEnvironment;
+import dev.payoutcallbacks.core.ledger.PayoutHistory;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.payoutcallbacks.publisher;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
-import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
 import java.util.Map;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package dev.payoutcallbacks.publisher;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.provider.Json;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Deque;

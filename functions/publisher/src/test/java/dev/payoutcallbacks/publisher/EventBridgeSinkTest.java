@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.provider.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package dev.payoutcallbacks.reconciler;
 
-import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.ProviderStatusApi;
+import dev.payoutcallbacks.core.config.FunctionEnvironment;
+import dev.payoutcallbacks.core.provider.ProviderStatusApi;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

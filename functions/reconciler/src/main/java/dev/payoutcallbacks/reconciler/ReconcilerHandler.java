@@ -3,12 +3,12 @@ package dev.payoutcallbacks.reconciler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import dev.payoutcallbacks.core.CallbackLog;
-import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.PayoutLedger;
-import dev.payoutcallbacks.core.ProviderStatusApi;
-import dev.payoutcallbacks.core.RuntimeSecrets;
-import dev.payoutcallbacks.core.SnapStartPriming;
+import dev.payoutcallbacks.core.config.FunctionEnvironment;
+import dev.payoutcallbacks.core.config.RuntimeSecrets;
+import dev.payoutcallbacks.core.lambda.CallbackLog;
+import dev.payoutcallbacks.core.lambda.SnapStartPriming;
+import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.provider.ProviderStatusApi;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Map;
@@ -54,7 +54,7 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
         this.settings = ReconcilerSettings.from(env);
         this.registry = ProviderRegistry.load(ReconcilerHandler.class.getClassLoader());
         this.secrets = RuntimeSecrets.fromEnvironment(env).refuseInEnvironment(env, CREDENTIALS);
-        this.lease = new PassLease(dev.payoutcallbacks.core.DynamoClients.shared(env), ledger.table(), clock);
+        this.lease = new PassLease(dev.payoutcallbacks.core.ledger.DynamoClients.shared(env), ledger.table(), clock);
         // Granted Query, GetItem, PutItem and UpdateItem on the table.
         SnapStartPriming.register(ledger, EnumSet.of(SnapStartPriming.Call.QUERY, SnapStartPriming.Call.UPDATE_ITEM), null);
     }

@@ -1,7 +1,7 @@
 package dev.payoutcallbacks.reconciler;
 
-import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.StuckThresholds;
+import dev.payoutcallbacks.core.config.FunctionEnvironment;
+import dev.payoutcallbacks.core.payout.StuckThresholds;
 import java.time.Duration;
 
 /**

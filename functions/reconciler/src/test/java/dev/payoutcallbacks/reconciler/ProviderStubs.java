@@ -3,7 +3,7 @@ package dev.payoutcallbacks.reconciler;
 import dev.payoutcallbacks.calypso.CalypsoStatusApi;
 import dev.payoutcallbacks.calypso.CalypsoStub;
 import dev.payoutcallbacks.commpix.CommPixStatusApi;
-import dev.payoutcallbacks.core.ProviderStatusApi;
+import dev.payoutcallbacks.core.provider.ProviderStatusApi;
 import dev.payoutcallbacks.core.testing.StubServer;
 import dev.payoutcallbacks.core.testing.StubServer.Reply;
 import dev.payoutcallbacks.m2money.M2MoneyStatusApi;

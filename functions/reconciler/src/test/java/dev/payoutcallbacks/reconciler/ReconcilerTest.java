@@ -1,9 +1,5 @@
 package dev.payoutcallbacks.reconciler;
 
-import dev.payoutcallbacks.pivot.PivotStub;
-import dev.payoutcallbacks.calypso.CalypsoStub;
-import dev.payoutcallbacks.m2money.M2MoneyStub;
-import dev.payoutcallbacks.core.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,25 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.payoutcallbacks.calypso.CalypsoStub;
 import dev.payoutcallbacks.commpix.CommPixStatusApi;
-import dev.payoutcallbacks.core.HistoryEntry;
-import dev.payoutcallbacks.core.Json;
-import dev.payoutcallbacks.core.Money;
-import dev.payoutcallbacks.core.OpenPayouts;
-import dev.payoutcallbacks.core.OutcomeSource;
-import dev.payoutcallbacks.core.PayoutLedger;
-import dev.payoutcallbacks.core.PayoutRecord;
-import dev.payoutcallbacks.core.PayoutRegistrations;
-import dev.payoutcallbacks.core.PayoutState;
-import dev.payoutcallbacks.core.PayoutStatus;
-import dev.payoutcallbacks.core.Registration;
-import dev.payoutcallbacks.core.StuckThresholds;
+import dev.payoutcallbacks.core.ledger.OpenPayouts;
+import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.ledger.PayoutRegistrations;
+import dev.payoutcallbacks.core.payout.HistoryEntry;
+import dev.payoutcallbacks.core.payout.Money;
+import dev.payoutcallbacks.core.payout.OutcomeSource;
+import dev.payoutcallbacks.core.payout.PayoutRecord;
+import dev.payoutcallbacks.core.payout.PayoutState;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.payout.Registration;
+import dev.payoutcallbacks.core.payout.StuckThresholds;
+import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.testing.ApiRequests;
+import dev.payoutcallbacks.core.testing.MutableClock;
+import dev.payoutcallbacks.core.testing.StubServer.Reply;
 import dev.payoutcallbacks.core.testing.TestTables;
 import dev.payoutcallbacks.m2money.M2MoneyCallbackHandler;
 import dev.payoutcallbacks.m2money.M2MoneyCallbacks;
+import dev.payoutcallbacks.m2money.M2MoneyStub;
 import dev.payoutcallbacks.pivot.PivotCallbackHandler;
-import dev.payoutcallbacks.core.testing.StubServer.Reply;
+import dev.payoutcallbacks.pivot.PivotStub;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -453,7 +453,7 @@ class ReconcilerTest {
         }
         assertEquals(1, gaveUp, "the third failed fetch gives up");
         assertEquals(List.of(), due("pivot", clock.instant().plus(Duration.ofDays(30))), "out of the index");
-        List<dev.payoutcallbacks.core.ReviewQueue.Flagged> flagged = new dev.payoutcallbacks.core.ReviewQueue(ledger)
+        List<dev.payoutcallbacks.core.ledger.ReviewQueue.Flagged> flagged = new dev.payoutcallbacks.core.ledger.ReviewQueue(ledger)
                 .list(10, null).flagged();
         assertTrue(flagged.stream().anyMatch(f -> "batch:batch-3".equals(f.reference())
                 && f.reviewReason().startsWith("reconciler_gave_up: 3 item fetches")), flagged.toString());

@@ -1,8 +1,8 @@
 package dev.payoutcallbacks.reconciler;
 
-import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.PollRequest;
-import dev.payoutcallbacks.core.ProviderStatusApi;
+import dev.payoutcallbacks.core.config.FunctionEnvironment;
+import dev.payoutcallbacks.core.provider.PollRequest;
+import dev.payoutcallbacks.core.provider.ProviderStatusApi;
 import java.util.Optional;
 
 /**

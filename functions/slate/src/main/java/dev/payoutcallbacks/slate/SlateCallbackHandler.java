@@ -1,6 +1,6 @@
 package dev.payoutcallbacks.slate;
 
-import dev.payoutcallbacks.core.ProviderCallbackFunction;
+import dev.payoutcallbacks.core.lambda.ProviderCallbackFunction;
 import java.util.Map;
 
 /**

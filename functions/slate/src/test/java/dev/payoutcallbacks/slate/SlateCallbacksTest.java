@@ -7,19 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.payoutcallbacks.core.CallbackRejected;
-import dev.payoutcallbacks.core.CallbackRequest;
-import dev.payoutcallbacks.core.Json;
-import dev.payoutcallbacks.core.OutcomeSource;
-import dev.payoutcallbacks.core.PayoutOutcome;
-import dev.payoutcallbacks.core.PayoutRecord;
-import dev.payoutcallbacks.core.PayoutStatus;
-import dev.payoutcallbacks.core.SharedSecrets;
+import dev.payoutcallbacks.core.config.FunctionEnvironment;
+import dev.payoutcallbacks.core.config.SharedSecrets;
+import dev.payoutcallbacks.core.ledger.DynamoClients;
+import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.payout.OutcomeSource;
+import dev.payoutcallbacks.core.payout.PayoutOutcome;
+import dev.payoutcallbacks.core.payout.PayoutRecord;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.provider.CallbackRejected;
+import dev.payoutcallbacks.core.provider.CallbackRequest;
+import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.testing.ApiRequests;
 import dev.payoutcallbacks.core.testing.TestTables;
-import dev.payoutcallbacks.core.DynamoClients;
-import dev.payoutcallbacks.core.FunctionEnvironment;
-import dev.payoutcallbacks.core.PayoutLedger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -152,7 +152,7 @@ class SlateCallbacksTest {
         assertEquals("10.50", r.state().amount().amountText());
         assertEquals(1, r.state().version());
         assertTrue(r.state().flaggedForReview());
-        assertEquals(1, new dev.payoutcallbacks.core.Quarantine(DynamoClients.shared(new FunctionEnvironment(env)), table,
+        assertEquals(1, new dev.payoutcallbacks.core.ledger.Quarantine(DynamoClients.shared(new FunctionEnvironment(env)), table,
                 java.time.Clock.systemUTC()).list("slate").size());
         // A reference with a NUL is refused with a clear 400.
         assertEquals("400  ", call(handler, "{\"payout_reference\":\"R\\u0000x\",\"status\":\"paid\"}"));

@@ -4,23 +4,23 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.payoutcallbacks.bench.ProviderEvents.Kind;
 import dev.payoutcallbacks.bench.ProviderEvents.Provider;
-import dev.payoutcallbacks.core.CallbackLog;
-import dev.payoutcallbacks.core.CallbackReceiver;
-import dev.payoutcallbacks.core.CallbackRequest;
-import dev.payoutcallbacks.core.LambdaRequests;
-import dev.payoutcallbacks.core.PayoutDecision;
-import dev.payoutcallbacks.core.PayoutLedger;
-import dev.payoutcallbacks.core.PayoutState;
-import dev.payoutcallbacks.core.ProviderCallbacks;
-import dev.payoutcallbacks.core.Quarantine;
-import dev.payoutcallbacks.core.Translation;
+import dev.payoutcallbacks.core.lambda.CallbackLog;
+import dev.payoutcallbacks.core.lambda.CallbackReceiver;
+import dev.payoutcallbacks.core.lambda.LambdaRequests;
+import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.ledger.Quarantine;
+import dev.payoutcallbacks.core.payout.PayoutDecision;
+import dev.payoutcallbacks.core.payout.PayoutState;
+import dev.payoutcallbacks.core.provider.CallbackRequest;
+import dev.payoutcallbacks.core.provider.ProviderCallbacks;
+import dev.payoutcallbacks.core.provider.Translation;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.Map;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -82,7 +82,7 @@ public class ProviderCpuBenchmark {
         try {
             Translation translation = callbacks.translate(request);
             return PayoutDecision.decide(current, translation.outcomes().get(0));
-        } catch (dev.payoutcallbacks.core.CallbackRejected e) {
+        } catch (dev.payoutcallbacks.core.provider.CallbackRejected e) {
             throw new IllegalStateException(e);
         }
     }

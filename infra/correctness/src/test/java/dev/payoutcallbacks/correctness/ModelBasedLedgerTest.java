@@ -3,7 +3,7 @@ package dev.payoutcallbacks.correctness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.payoutcallbacks.core.CallbackLog;
+import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.testing.TestTables;
 import dev.payoutcallbacks.correctness.support.Deliverer;
 import dev.payoutcallbacks.correctness.support.Evidence;

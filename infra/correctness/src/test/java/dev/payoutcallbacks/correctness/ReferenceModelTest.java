@@ -2,8 +2,8 @@ package dev.payoutcallbacks.correctness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.payoutcallbacks.core.PayoutStatus;
-import dev.payoutcallbacks.core.TransitionTable;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.payout.TransitionTable;
 import dev.payoutcallbacks.correctness.support.Evidence;
 import dev.payoutcallbacks.correctness.support.ReferenceModel;
 import dev.payoutcallbacks.correctness.support.ReferenceModel.Amount;

@@ -9,13 +9,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.payoutcallbacks.core.CallbackLog;
-import dev.payoutcallbacks.core.PersonalData;
+import dev.payoutcallbacks.core.lambda.CallbackLog;
+import dev.payoutcallbacks.core.provider.PersonalData;
 import dev.payoutcallbacks.core.testing.TestTables;
 import dev.payoutcallbacks.correctness.support.Deliverer;
+import dev.payoutcallbacks.correctness.support.Evidence;
 import dev.payoutcallbacks.correctness.support.FaultProxy;
 import dev.payoutcallbacks.correctness.support.Histories;
-import dev.payoutcallbacks.correctness.support.Evidence;
 import dev.payoutcallbacks.correctness.support.Providers;
 import dev.payoutcallbacks.correctness.support.RawRequests;
 import dev.payoutcallbacks.correctness.support.RawRequests.Auth;
@@ -190,7 +190,7 @@ class SecretsAndPersonalDataTest {
             String sk = item.get("sk").s();
             if (sk.equals("STATE") || sk.startsWith("HISTORY#") || item.get("pk").s().startsWith("QUARANTINE#")) {
                 items++;
-                String text = item.toString() + dev.payoutcallbacks.core.PayoutHistory.recordedBy(null, item)
+                String text = item.toString() + dev.payoutcallbacks.core.ledger.PayoutHistory.recordedBy(null, item)
                         .map(Object::toString).orElse("");
                 for (String value : personal) {
                     if (text.contains(value)) {

@@ -3,7 +3,7 @@ package dev.payoutcallbacks.core.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.payoutcallbacks.core.Json;
+import dev.payoutcallbacks.core.provider.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

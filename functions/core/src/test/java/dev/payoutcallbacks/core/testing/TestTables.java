@@ -59,7 +59,7 @@ public final class TestTables {
     }
 
     public static void settleHistory(DynamoDbClient db, String endpoint, String table) {
-        dev.payoutcallbacks.core.PayoutHistory history = new dev.payoutcallbacks.core.PayoutHistory(db, table);
+        dev.payoutcallbacks.core.ledger.PayoutHistory history = new dev.payoutcallbacks.core.ledger.PayoutHistory(db, table);
         dev.payoutcallbacks.local.dynamodb.LocalStreams.drain(db, endpoint, table, history::record);
     }
 

@@ -6,9 +6,9 @@ import static dev.payoutcallbacks.correctness.support.Providers.M2MONEY;
 import static dev.payoutcallbacks.correctness.support.Providers.PIVOT;
 import static dev.payoutcallbacks.correctness.support.Providers.SLATE;
 
-import dev.payoutcallbacks.core.Money;
-import dev.payoutcallbacks.core.PayoutStatus;
-import dev.payoutcallbacks.core.Registration;
+import dev.payoutcallbacks.core.payout.Money;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.payout.Registration;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import static dev.payoutcallbacks.correctness.support.Providers.SLATE;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.correctness.support.ReferenceModel.Amount;
 import dev.payoutcallbacks.correctness.support.ReferenceModel.Event;
 import java.math.BigDecimal;

@@ -1,10 +1,10 @@
 package dev.payoutcallbacks.correctness.support;
 
-import dev.payoutcallbacks.core.ApplyResult;
-import dev.payoutcallbacks.core.HistoryEntry;
-import dev.payoutcallbacks.core.PayoutLedger;
-import dev.payoutcallbacks.core.PayoutRecord;
-import dev.payoutcallbacks.core.PayoutState;
+import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.payout.ApplyResult;
+import dev.payoutcallbacks.core.payout.HistoryEntry;
+import dev.payoutcallbacks.core.payout.PayoutRecord;
+import dev.payoutcallbacks.core.payout.PayoutState;
 import dev.payoutcallbacks.correctness.support.Histories.Payout;
 import dev.payoutcallbacks.correctness.support.ReferenceModel.Event;
 import dev.payoutcallbacks.correctness.support.ReferenceModel.Step;
@@ -255,6 +255,6 @@ public final class LedgerAudit {
 
     /** What {@link #markers} holds for a dedup key. */
     public static String seenKey(String dedupKey) {
-        return java.util.HexFormat.of().formatHex(dev.payoutcallbacks.core.PayoutLedger.seenKey(dedupKey).asByteArray());
+        return java.util.HexFormat.of().formatHex(dev.payoutcallbacks.core.ledger.PayoutLedger.seenKey(dedupKey).asByteArray());
     }
 }

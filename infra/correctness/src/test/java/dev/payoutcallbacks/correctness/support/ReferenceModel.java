@@ -1,6 +1,6 @@
 package dev.payoutcallbacks.correctness.support;
 
-import dev.payoutcallbacks.core.PayoutStatus;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
 import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.Objects;

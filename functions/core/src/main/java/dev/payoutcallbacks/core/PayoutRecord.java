@@ -1,7 +1,0 @@
-package dev.payoutcallbacks.core;
-
-import java.util.List;
-
-/** A payout's state and its history, oldest first. */
-public record PayoutRecord(PayoutState state, List<HistoryEntry> history) {
-}
