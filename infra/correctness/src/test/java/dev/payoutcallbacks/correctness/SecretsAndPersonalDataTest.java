@@ -271,7 +271,7 @@ class SecretsAndPersonalDataTest {
                 }
             }
             problems.addAll(verifierProblems(name, code));
-            if (name.endsWith("core/SharedSecrets.java")) {
+            if (name.endsWith("core/config/SharedSecrets.java")) {
                 String matchesAny = methodBody(code, "static boolean matchesAny(");
                 String loop = matchesAny == null ? null : methodBody(matchesAny, "for (");
                 if (matchesAny == null || !matchesAny.contains("MessageDigest.isEqual(") || loop == null
@@ -289,20 +289,20 @@ class SecretsAndPersonalDataTest {
     }
 
     /**
-     * The one signature verifier ({@code core/WebhookSignature.java}) compares through SharedSecrets.matchesAny in its
+     * The one signature verifier ({@code core/provider/WebhookSignature.java}) compares through SharedSecrets.matchesAny in its
      * check; no other file computes a MAC (a provider declares its scheme there rather than comparing MACs itself);
      * any other class named *Signature must compare through SharedSecrets.matchesAny too.
      */
     static List<String> verifierProblems(String name, String code) {
         List<String> found = new ArrayList<>();
-        boolean verifier = name.endsWith("core/WebhookSignature.java");
+        boolean verifier = name.endsWith("core/provider/WebhookSignature.java");
         if (verifier) {
             String check = methodBody(code, "public Failure check(byte[]");
             if (check == null || !check.contains("SharedSecrets.matchesAny(")) {
                 found.add(name + ": the signature verifier's check must compare through SharedSecrets.matchesAny: " + check);
             }
         } else if (code.contains("Mac.getInstance")) {
-            found.add(name + ": computes a MAC outside core/WebhookSignature (declare a WebhookSignature scheme instead)");
+            found.add(name + ": computes a MAC outside core/provider/WebhookSignature (declare a WebhookSignature scheme instead)");
         }
         if (!verifier && name.endsWith("Signature.java") && !code.contains("SharedSecrets.matchesAny(")) {
             found.add(name + ": a signature verifier must compare through SharedSecrets.matchesAny");
@@ -317,8 +317,8 @@ class SecretsAndPersonalDataTest {
                 + " return SharedSecrets.matchesAny(mac, expected) ? null : Failure.MISMATCH; }";
         String unsafe = "public Failure check(byte[] payload, String presented, SharedSecrets secrets) {"
                 + " return java.util.Arrays.hashCode(mac) == expected ? null : Failure.MISMATCH; }";
-        assertEquals(List.of(), verifierProblems("core/src/main/java/dev/payoutcallbacks/core/WebhookSignature.java", safe));
-        assertEquals(1, verifierProblems("core/src/main/java/dev/payoutcallbacks/core/WebhookSignature.java", unsafe).size());
+        assertEquals(List.of(), verifierProblems("core/src/main/java/dev/payoutcallbacks/core/provider/WebhookSignature.java", safe));
+        assertEquals(1, verifierProblems("core/src/main/java/dev/payoutcallbacks/core/provider/WebhookSignature.java", unsafe).size());
         assertEquals(1, verifierProblems("pivot/src/main/java/dev/payoutcallbacks/pivot/PivotCallbacks.java",
                 "byte[] m = Mac.getInstance(\"HmacSHA256\").doFinal(body);").size());
         assertEquals(1, verifierProblems("x/XSignature.java", "boolean verify() { return ok; }").size());
