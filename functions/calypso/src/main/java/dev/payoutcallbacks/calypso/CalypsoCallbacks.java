@@ -14,6 +14,7 @@ import dev.payoutcallbacks.core.provider.PersonalData;
 import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.provider.Translation;
 import dev.payoutcallbacks.core.provider.WebhookSignature;
+import dev.payoutcallbacks.core.provider.WireText;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -160,7 +161,7 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
         switch (shape.event()) {
             case PAYOUT_CHANGE_STATUS, PAYOUT_CONFIRMED, PAYOUT_HASH_RECEIVED, PAYOUT_VALIDATION_ERROR -> { }
             default -> throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT,
-                    "unknown eventType \"" + clip(shape.event()) + "\"");
+                    "unknown eventType \"" + WireText.clip(shape.event()) + "\"");
         }
         JsonNode fields = shape.fields();
         PayoutOutcome.Builder outcome = switch (shape.event()) {
@@ -265,7 +266,7 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
         }
         return PayoutOutcome.builder(null, PayoutStatus.PENDING)
                 .stage(STAGE_VALIDATION_ERROR + (subject == null ? "" : "/" + subject))
-                .failureReason(reason.length() == 0 ? "validation error" : clipReason(reason.toString()));
+                .failureReason(reason.length() == 0 ? "validation error" : WireText.clip(reason.toString(), MAX_REASON_LENGTH));
     }
 
     /** The documented payoutStatus, normalised; UNMAPPED_STATUS (quarantined, 200) when unknown. */
@@ -288,7 +289,7 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
         String normalised = normalise(raw);
         if (!PAYOUT_STATUSES.containsKey(normalised)) {
             throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS,
-                    "unmapped payoutStatus \"" + clip(raw) + "\"");
+                    "unmapped payoutStatus \"" + WireText.clip(raw) + "\"");
         }
         return normalised;
     }
@@ -361,11 +362,4 @@ public final class CalypsoCallbacks implements ProviderCallbacks {
         }
     }
 
-    private static String clip(String text) {
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    }
-
-    private static String clipReason(String text) {
-        return text.length() > MAX_REASON_LENGTH ? text.substring(0, MAX_REASON_LENGTH) + "..." : text;
-    }
 }

@@ -12,6 +12,7 @@ import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.provider.PollRequest;
 import dev.payoutcallbacks.core.provider.ProviderStatusApi;
 import dev.payoutcallbacks.core.provider.StatusHttp;
+import dev.payoutcallbacks.core.provider.WireText;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -205,7 +206,7 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
 
     private static String reason(JsonNode errors) {
         String text = errors.isTextual() ? errors.textValue() : Json.write(errors);
-        return text.length() > MAX_REASON_LENGTH ? text.substring(0, MAX_REASON_LENGTH) + "..." : text;
+        return WireText.clip(text, MAX_REASON_LENGTH);
     }
 
     private static String scalar(JsonNode node, String field) {

@@ -15,6 +15,7 @@ import dev.payoutcallbacks.core.provider.PersonalData;
 import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.provider.Translation;
 import dev.payoutcallbacks.core.provider.WebhookSignature;
+import dev.payoutcallbacks.core.provider.WireText;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -165,7 +166,7 @@ public final class CommPixCallbacks implements ProviderCallbacks {
             return Translation.of(refund(data, request, masked));
         }
         throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT,
-                "unknown notification type \"" + clip(type) + "\"; quarantined for replay");
+                "unknown notification type \"" + WireText.clip(type) + "\"; quarantined for replay");
     }
 
     /** PAYOUT_CREATED | COMPLETED | FAILED: the payout itself, {@code data.externalId} is our reference. */
@@ -210,7 +211,7 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         }
         PayoutStatus said = DATA_STATUSES.get(dataStatus.trim().toUpperCase(java.util.Locale.ROOT));
         if (said != null && said != typeStatus) {
-            throw CallbackRejected.malformed(type + " contradicts its data.status \"" + clip(dataStatus) + "\"");
+            throw CallbackRejected.malformed(type + " contradicts its data.status \"" + WireText.clip(dataStatus) + "\"");
         }
     }
 
@@ -298,9 +299,6 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         }
     }
 
-    private static String clip(String text) {
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    }
 
     @Override
     public String toString() {

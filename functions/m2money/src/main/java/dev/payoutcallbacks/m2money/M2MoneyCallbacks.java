@@ -18,6 +18,7 @@ import dev.payoutcallbacks.core.provider.PersonalData;
 import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.provider.Translation;
 import dev.payoutcallbacks.core.provider.WebhookSignature;
+import dev.payoutcallbacks.core.provider.WireText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -195,7 +196,7 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
         TransferEvent event = EVENTS.get(eventName);
         if (event == null) {
             throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT,
-                    "unknown event \"" + clip(eventName) + "\"");
+                    "unknown event \"" + WireText.clip(eventName) + "\"");
         }
         JsonNode data = body.get("data");
         if (data == null || !data.isObject()) {
@@ -204,7 +205,7 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
         String code = Json.text(body, "code");
         if (code != null && !event.code.equalsIgnoreCase(code.trim())) {
             // A success with a failure code (or the reverse) cannot be settled by guessing: money is at stake.
-            throw unmapped(eventName + " arrived with code \"" + clip(code) + "\", expected " + event.code);
+            throw unmapped(eventName + " arrived with code \"" + WireText.clip(code) + "\", expected " + event.code);
         }
         String reference = Json.text(data, "clientRefId");
         if (reference == null || reference.isBlank()) {
@@ -216,10 +217,10 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
         if (statusText != null) {
             status = orderStatus(statusText);
             if (status == null) {
-                throw unmapped("unmapped payout status \"" + clip(statusText) + "\"");
+                throw unmapped("unmapped payout status \"" + WireText.clip(statusText) + "\"");
             }
             if (!event.allows.contains(status)) {
-                throw unmapped(eventName + " cannot carry status \"" + clip(statusText) + "\"");
+                throw unmapped(eventName + " cannot carry status \"" + WireText.clip(statusText) + "\"");
             }
         }
         try {
@@ -367,7 +368,4 @@ public final class M2MoneyCallbacks implements ProviderCallbacks {
         return new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS, message);
     }
 
-    private static String clip(String text) {
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    }
 }

@@ -10,6 +10,7 @@ import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.provider.PollRequest;
 import dev.payoutcallbacks.core.provider.ProviderStatusApi;
 import dev.payoutcallbacks.core.provider.StatusHttp;
+import dev.payoutcallbacks.core.provider.WireText;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -193,7 +194,7 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
         }
         if (code != null && !KNOWN_ANSWER_CODES.contains(code)) {
             // 0x0203 missing parameter, 0x0204 timeout, 0x0205 something went wrong, or unknown: no answer.
-            return unavailable("code " + clip(code));
+            return unavailable("code " + WireText.clip(code));
         }
         boolean failureEnvelope = code != null ? CODE_FAILURE.equals(code)
                 : "failure".equals(callStatus) || "failed".equals(callStatus);
@@ -206,7 +207,7 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
                 return new PollAnswer.NotFound("m2money: HTTP " + http + ", failure envelope " + (code == null ? "" : code + " ")
                         + "\"No orders found\" for the clientRefId we submitted");
             }
-            return unavailable("HTTP " + http + ", code " + (code == null ? "missing" : clip(code))
+            return unavailable("HTTP " + http + ", code " + (code == null ? "missing" : WireText.clip(code))
                     + (failureEnvelope ? ", failure envelope without an order (not read as failed)" : ", no order status"));
         }
         if (http != 200) {
@@ -214,11 +215,11 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
         }
         PayoutStatus status = M2MoneyCallbacks.orderStatus(orderStatus);
         if (status == null) {
-            return unavailable("unmapped order status \"" + clip(orderStatus) + "\"");
+            return unavailable("unmapped order status \"" + WireText.clip(orderStatus) + "\"");
         }
         if (failureEnvelope && status.kind() != PayoutStatus.Kind.FAILURE) {
             // A failure envelope around a processed/queued order: contradictory; money is at stake, so ask again.
-            return unavailable("failure envelope around order status \"" + clip(orderStatus) + "\"");
+            return unavailable("failure envelope around order status \"" + WireText.clip(orderStatus) + "\"");
         }
         String clientRefId = Json.text(data, "clientRefId");
         if (clientRefId != null && !clientRefId.trim().equals(reference)) {
@@ -273,7 +274,4 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
         return new PollAnswer.Unavailable("m2money: " + reason);
     }
 
-    private static String clip(String text) {
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    }
 }

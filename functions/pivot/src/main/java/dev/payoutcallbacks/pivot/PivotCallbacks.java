@@ -15,6 +15,7 @@ import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.provider.PersonalData;
 import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.provider.Translation;
+import dev.payoutcallbacks.core.provider.WireText;
 import java.util.Map;
 import java.util.Set;
 
@@ -95,7 +96,7 @@ public final class PivotCallbacks implements ProviderCallbacks {
         if (SINGLE_EVENTS.contains(event) || BULK_EVENTS.contains(event)) {
             throw CallbackRejected.malformed(event + " needs data.payouts (single) or data.payoutResults (bulk)");
         }
-        throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, "unknown event \"" + clip(event) + "\"");
+        throw new CallbackRejected(CallbackRejected.Reason.UNKNOWN_EVENT, "unknown event \"" + WireText.clip(event) + "\"");
     }
 
     private PayoutOutcome single(String event, JsonNode data, CallbackRequest request, String masked)
@@ -152,7 +153,7 @@ public final class PivotCallbacks implements ProviderCallbacks {
             status = ITEM_STATUSES.get(itemStatus);
             if (status == null) {
                 throw new CallbackRejected(CallbackRejected.Reason.UNMAPPED_STATUS,
-                        "unmapped payout status \"" + clip(itemStatus) + "\"");
+                        "unmapped payout status \"" + WireText.clip(itemStatus) + "\"");
             }
         }
         try {
@@ -202,7 +203,4 @@ public final class PivotCallbacks implements ProviderCallbacks {
         return new BatchNotice(provider(), batchId, event, Json.write(totals), request.receivedAt(), masked);
     }
 
-    private static String clip(String text) {
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    }
 }

@@ -11,6 +11,7 @@ import dev.payoutcallbacks.core.provider.PersonalData;
 import dev.payoutcallbacks.core.provider.PollRequest;
 import dev.payoutcallbacks.core.provider.ProviderStatusApi;
 import dev.payoutcallbacks.core.provider.StatusHttp;
+import dev.payoutcallbacks.core.provider.WireText;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -130,7 +131,7 @@ public final class PivotStatusApi implements ProviderStatusApi {
         if (answer.status() == 404) {
             String code = envelopeCode(answer.body());
             return new Envelope(null, code != null && !OK_CODE.equals(code)
-                    ? new PollAnswer.NotFound("pivot: HTTP 404, code " + clip(code) + ", for " + notFoundWhat)
+                    ? new PollAnswer.NotFound("pivot: HTTP 404, code " + WireText.clip(code) + ", for " + notFoundWhat)
                     : unavailable("HTTP 404 without a Pivot answer (a gateway or a wrong base URL, not Pivot's word)"));
         }
         if (answer.status() != 200) {
@@ -144,7 +145,7 @@ public final class PivotStatusApi implements ProviderStatusApi {
         }
         String code = Json.text(body, "code");
         if (!OK_CODE.equals(code)) {
-            return new Envelope(null, unavailable("answer code " + (code == null ? "missing" : clip(code))));
+            return new Envelope(null, unavailable("answer code " + (code == null ? "missing" : WireText.clip(code))));
         }
         return new Envelope(body, null);
     }
@@ -259,7 +260,7 @@ public final class PivotStatusApi implements ProviderStatusApi {
         }
         String code = Json.text(body, "code");
         if (code != null && !OK_CODE.equals(code)) {
-            throw new StatusHttp.Trouble("access token: code " + clip(code));
+            throw new StatusHttp.Trouble("access token: code " + WireText.clip(code));
         }
         JsonNode data = body.path("data");
         String value = firstText(data, body, "accessToken", "token");
@@ -302,7 +303,4 @@ public final class PivotStatusApi implements ProviderStatusApi {
         return new PollAnswer.Unavailable("pivot: " + reason);
     }
 
-    private static String clip(String text) {
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    }
 }

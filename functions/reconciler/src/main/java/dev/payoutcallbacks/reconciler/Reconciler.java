@@ -12,6 +12,7 @@ import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.provider.PollRequest;
 import dev.payoutcallbacks.core.provider.ProviderStatusApi;
 import dev.payoutcallbacks.core.provider.ProviderStatusApi.PollAnswer;
+import dev.payoutcallbacks.core.provider.WireText;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -318,8 +319,9 @@ public final class Reconciler {
                 + " in this environment; confirm the payout with the provider and resolve it by hand";
     }
 
+    /** A provider's evidence as a review reason: bounded, never null. */
     private static String clip(String text) {
-        return text == null ? "" : text.length() > 300 ? text.substring(0, 300) + "..." : text;
+        return text == null ? "" : WireText.clip(text, 300);
     }
 
     private static final class Counts {

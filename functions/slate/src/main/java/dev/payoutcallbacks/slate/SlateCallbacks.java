@@ -16,6 +16,7 @@ import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.provider.PersonalData;
 import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.provider.Translation;
+import dev.payoutcallbacks.core.provider.WireText;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -72,7 +73,7 @@ public final class SlateCallbacks implements ProviderCallbacks {
         }
         PayoutStatus status = PayoutStatus.fromWireName(statusText);
         if (status == null) {
-            throw CallbackRejected.malformed("unknown status \"" + abbreviate(statusText) + "\"");
+            throw CallbackRejected.malformed("unknown status \"" + WireText.clip(statusText) + "\"");
         }
         OutcomeSource source = OutcomeSource.INTERNAL;
         String sourceText = Json.text(body, "source");
@@ -144,7 +145,4 @@ public final class SlateCallbacks implements ProviderCallbacks {
         return null;
     }
 
-    private static String abbreviate(String text) {
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    }
 }

@@ -43,8 +43,7 @@ public final class PayoutRegistrations {
             }
             Instant now = ledger.clock().instant();
             Instant submitted = r.submittedAt() != null ? r.submittedAt() : now;
-            PayoutState next = current.registered(r.provider(), r.amount(), r.orderKey(), r.providerPayoutId(), now, submitted,
-                    stored && lastOutcomeInternal(read.item()));
+            PayoutState next = current.registered(r, now, submitted, stored && lastOutcomeInternal(read.item()));
             // A registration after callbacks meets the checks a callback after a registration meets.
             String anomaly = disagreement(current, r, stored ? read.item() : Map.of());
             if (anomaly != null) {

@@ -56,58 +56,59 @@ public record PayoutState(
 
     /** The state after applying an outcome: fields the outcome does not carry are kept. */
     public PayoutState applied(PayoutOutcome o, PayoutStatus newStatus, BigDecimal newRefunded) {
-        return new PayoutState(
-                reference,
-                newStatus,
-                version + 1,
-                revision + 1,
-                amount != null ? amount : o.amount(),
-                newRefunded,
-                provider != null && registered() ? provider : o.provider(),
-                firstNonNull(o.providerPayoutId(), providerPayoutId),
-                firstNonNull(o.orderKey(), orderKey),
-                firstNonNull(o.bankReference(), bankReference),
-                newStatus.kind() == PayoutStatus.Kind.FAILURE ? firstNonNull(o.failureReason(), failureReason) : failureReason,
-                o.stage() != null ? o.stage() : stage,
-                reviewReason,
-                anomalies,
-                o.receivedAt(),
-                registeredAt,
-                submittedAt,
-                0,
-                flaggedAt);
+        return toBuilder()
+                .status(newStatus)
+                .version(version + 1)
+                .revision(revision + 1)
+                .amount(amount != null ? amount : o.amount())
+                .refunded(newRefunded)
+                .provider(provider != null && registered() ? provider : o.provider())
+                .providerPayoutId(firstNonNull(o.providerPayoutId(), providerPayoutId))
+                .orderKey(firstNonNull(o.orderKey(), orderKey))
+                .bankReference(firstNonNull(o.bankReference(), bankReference))
+                .failureReason(newStatus.kind() == PayoutStatus.Kind.FAILURE
+                        ? firstNonNull(o.failureReason(), failureReason) : failureReason)
+                .stage(o.stage() != null ? o.stage() : stage)
+                .lastOutcomeAt(o.receivedAt())
+                .pollAttempts(0)
+                .build();
     }
 
     /** An operator's resolution: applied whatever the table says, and the payout leaves the review queue. */
     PayoutState resolved(PayoutOutcome o) {
         PayoutState applied = applied(o, o.status(), refunded);
-        return new PayoutState(reference, applied.status, applied.version, applied.revision, applied.amount,
-                applied.refunded, applied.provider, applied.providerPayoutId, applied.orderKey, applied.bankReference,
-                o.status().kind() == PayoutStatus.Kind.FAILURE ? o.failureReason() : applied.failureReason,
-                applied.stage, null, anomalies, applied.lastOutcomeAt, registeredAt, submittedAt, 0, null);
+        return applied.toBuilder()
+                .failureReason(o.status().kind() == PayoutStatus.Kind.FAILURE ? o.failureReason() : applied.failureReason)
+                .reviewReason(null)
+                .flaggedAt(null)
+                .build();
     }
 
+    /** In the review queue for {@code reason}; the first reason and the first time flagged are kept. */
     public PayoutState flagged(String reason, Instant at) {
-        return new PayoutState(reference, status, version, revision + 1, amount, refunded, provider, providerPayoutId,
-                orderKey, bankReference, failureReason, stage, reviewReason != null ? reviewReason : reason,
-                anomalies + 1, lastOutcomeAt, registeredAt, submittedAt, pollAttempts,
-                flaggedAt != null ? flaggedAt : at);
+        return toBuilder()
+                .revision(revision + 1)
+                .reviewReason(reviewReason != null ? reviewReason : reason)
+                .anomalies(anomalies + 1)
+                .flaggedAt(flaggedAt != null ? flaggedAt : at)
+                .build();
     }
 
-    public PayoutState registered(String registeredProvider, Money registeredAmount, String registeredOrderKey,
-                           String registeredProviderPayoutId, Instant at, Instant submitted) {
-        return registered(registeredProvider, registeredAmount, registeredOrderKey, registeredProviderPayoutId, at,
-                submitted, false);
-    }
-
-    /** @param registeredProviderWins the provider known so far is only the internal route's name: take the registered one */
-    public PayoutState registered(String registeredProvider, Money registeredAmount, String registeredOrderKey,
-                           String registeredProviderPayoutId, Instant at, Instant submitted, boolean registeredProviderWins) {
-        return new PayoutState(reference, status, version, revision + 1, amount != null ? amount : registeredAmount,
-                refunded, provider != null && !registeredProviderWins ? provider : registeredProvider,
-                firstNonNull(providerPayoutId, registeredProviderPayoutId), firstNonNull(orderKey, registeredOrderKey),
-                bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, at, submitted, pollAttempts,
-                flaggedAt);
+    /**
+     * Registered by the payout service at {@code at}: what callbacks already told us is kept (the amount, the
+     * references), except the provider when {@code registeredProviderWins} (the provider known so far is only the
+     * internal route's name).
+     */
+    public PayoutState registered(Registration r, Instant at, Instant submitted, boolean registeredProviderWins) {
+        return toBuilder()
+                .revision(revision + 1)
+                .amount(amount != null ? amount : r.amount())
+                .provider(provider != null && !registeredProviderWins ? provider : r.provider())
+                .providerPayoutId(firstNonNull(providerPayoutId, r.providerPayoutId()))
+                .orderKey(firstNonNull(orderKey, r.orderKey()))
+                .registeredAt(at)
+                .submittedAt(submitted)
+                .build();
     }
 
     /**
@@ -115,26 +116,94 @@ public record PayoutState(
      * key, UTR / end-to-end id / tx hash): facts merge, the status never regresses, known values are kept.
      */
     PayoutState withFacts(PayoutOutcome o) {
-        return new PayoutState(reference, status, version, revision, amount, refunded, provider,
-                firstNonNull(providerPayoutId, o.providerPayoutId()), firstNonNull(orderKey, o.orderKey()),
-                firstNonNull(bankReference, o.bankReference()), failureReason, stage, reviewReason, anomalies,
-                lastOutcomeAt, registeredAt, submittedAt, pollAttempts, flaggedAt);
+        return toBuilder()
+                .providerPayoutId(firstNonNull(providerPayoutId, o.providerPayoutId()))
+                .orderKey(firstNonNull(orderKey, o.orderKey()))
+                .bankReference(firstNonNull(bankReference, o.bankReference()))
+                .build();
     }
 
     /** The same state, written again (a STALE outcome recorded on it): only the lock moves. */
     public PayoutState touched() {
-        return new PayoutState(reference, status, version, revision + 1, amount, refunded, provider, providerPayoutId,
-                orderKey, bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, registeredAt,
-                submittedAt, pollAttempts, flaggedAt);
+        return toBuilder().revision(revision + 1).build();
     }
 
-    PayoutState polled() {
-        return new PayoutState(reference, status, version, revision + 1, amount, refunded, provider, providerPayoutId,
-                orderKey, bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, registeredAt,
-                submittedAt, pollAttempts + 1, flaggedAt);
+    /** A copy to change a few fields of: every other field stays as it is. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     private static <T> T firstNonNull(T a, T b) {
         return a != null ? a : b;
+    }
+
+    /** A copy of a state under change; {@link #build()} makes the new state. */
+    public static final class Builder {
+        private String reference;
+        private PayoutStatus status;
+        private long version;
+        private long revision;
+        private Money amount;
+        private BigDecimal refunded;
+        private String provider;
+        private String providerPayoutId;
+        private String orderKey;
+        private String bankReference;
+        private String failureReason;
+        private String stage;
+        private String reviewReason;
+        private long anomalies;
+        private Instant lastOutcomeAt;
+        private Instant registeredAt;
+        private Instant submittedAt;
+        private int pollAttempts;
+        private Instant flaggedAt;
+
+        private Builder(PayoutState s) {
+            reference = s.reference;
+            status = s.status;
+            version = s.version;
+            revision = s.revision;
+            amount = s.amount;
+            refunded = s.refunded;
+            provider = s.provider;
+            providerPayoutId = s.providerPayoutId;
+            orderKey = s.orderKey;
+            bankReference = s.bankReference;
+            failureReason = s.failureReason;
+            stage = s.stage;
+            reviewReason = s.reviewReason;
+            anomalies = s.anomalies;
+            lastOutcomeAt = s.lastOutcomeAt;
+            registeredAt = s.registeredAt;
+            submittedAt = s.submittedAt;
+            pollAttempts = s.pollAttempts;
+            flaggedAt = s.flaggedAt;
+        }
+
+        public Builder status(PayoutStatus v) { status = v; return this; }
+        public Builder version(long v) { version = v; return this; }
+        public Builder revision(long v) { revision = v; return this; }
+        public Builder amount(Money v) { amount = v; return this; }
+        public Builder refunded(BigDecimal v) { refunded = v; return this; }
+        public Builder provider(String v) { provider = v; return this; }
+        public Builder providerPayoutId(String v) { providerPayoutId = v; return this; }
+        public Builder orderKey(String v) { orderKey = v; return this; }
+        public Builder bankReference(String v) { bankReference = v; return this; }
+        public Builder failureReason(String v) { failureReason = v; return this; }
+        public Builder stage(String v) { stage = v; return this; }
+        public Builder reviewReason(String v) { reviewReason = v; return this; }
+        public Builder anomalies(long v) { anomalies = v; return this; }
+        public Builder lastOutcomeAt(Instant v) { lastOutcomeAt = v; return this; }
+        public Builder registeredAt(Instant v) { registeredAt = v; return this; }
+        public Builder submittedAt(Instant v) { submittedAt = v; return this; }
+        public Builder pollAttempts(int v) { pollAttempts = v; return this; }
+        public Builder flaggedAt(Instant v) { flaggedAt = v; return this; }
+
+        public PayoutState build() {
+            return new PayoutState(reference, status, version, revision, amount, refunded, provider, providerPayoutId,
+                    orderKey, bankReference, failureReason, stage, reviewReason, anomalies, lastOutcomeAt, registeredAt,
+                    submittedAt, pollAttempts, flaggedAt);
+        }
     }
 }

@@ -140,7 +140,8 @@ class PayoutDecisionTest {
 
     @Test
     void aRegisteredProviderIsCheckedExceptForInternalServices() {
-        PayoutState registered = PayoutState.none("po-1").registered("pivot", Money.parse("1000", "IDR"), null, null, T, T);
+        PayoutState registered = PayoutState.none("po-1").registered(
+                new Registration("po-1", "pivot", Money.parse("1000", "IDR"), null, null, T), T, T, false);
         PayoutDecision other = PayoutDecision.decide(registered, outcome(PayoutStatus.PAID).provider("m2money").build());
         assertTrue(other.anomaly().startsWith("provider_mismatch"), other.anomaly());
         assertEquals(ApplyResult.APPLIED, PayoutDecision.decide(registered, outcome(PayoutStatus.PAID).provider("slate")
