@@ -9,10 +9,6 @@ import java.util.Map;
  */
 public record FunctionEnvironment(Map<String, String> values) {
 
-    public static FunctionEnvironment fromSystem() {
-        return new FunctionEnvironment(System.getenv());
-    }
-
     public String get(String name) {
         String v = values.get(name);
         return v == null || v.isBlank() ? null : v;

@@ -59,11 +59,6 @@ public final class InternalAuth {
         return mode;
     }
 
-    /** True when this mode checks the shared secret (so a mismatch may be a rotation worth re-reading for). */
-    public boolean usesSharedSecret() {
-        return mode != Mode.IAM;
-    }
-
     /**
      * The authenticated caller, or null: the IAM principal's ARN, else (shared-secret mode) {@code shared-secret}.
      * Every check that the mode asks for runs (no short cut on the first failure).
