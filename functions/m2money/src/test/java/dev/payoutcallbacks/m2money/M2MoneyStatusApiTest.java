@@ -1,5 +1,6 @@
 package dev.payoutcallbacks.m2money;
 
+import static dev.payoutcallbacks.core.testing.PollAnswers.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -32,12 +33,6 @@ class M2MoneyStatusApiTest {
     @AfterEach
     void stop() {
         stubs.close();
-    }
-
-    private static PayoutOutcome only(PollAnswer answer) {
-        PollAnswer.Found found = assertInstanceOf(PollAnswer.Found.class, answer, answer.toString());
-        assertEquals(1, found.outcomes().size());
-        return found.outcomes().get(0);
     }
 
     @Test

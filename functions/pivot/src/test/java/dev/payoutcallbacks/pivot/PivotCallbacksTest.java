@@ -15,10 +15,12 @@ import dev.payoutcallbacks.core.payout.BatchNotice;
 import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.provider.CallbackRejected;
+import dev.payoutcallbacks.core.provider.CallbackRejected.Reason;
 import dev.payoutcallbacks.core.provider.CallbackRequest;
 import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.provider.Translation;
 import dev.payoutcallbacks.core.testing.ApiRequests;
+import dev.payoutcallbacks.core.testing.RejectionAnswers;
 import dev.payoutcallbacks.core.testing.TestTables;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -196,15 +198,10 @@ class PivotCallbacksTest {
     /** Pivot does not retry a 400: every rejection, its own and the core's, is 400. */
     @Test
     void theAnswerPolicyForEveryRejection() {
-        Map<CallbackRejected.Reason, Integer> own = Map.of(CallbackRejected.Reason.MALFORMED, 400,
-                CallbackRejected.Reason.UNKNOWN_EVENT, 400, CallbackRejected.Reason.UNMAPPED_STATUS, 400,
-                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
-        Map<CallbackRejected.Reason, Integer> byCore = Map.of(CallbackRejected.Reason.MALFORMED, 400,
-                CallbackRejected.Reason.UNKNOWN_EVENT, 400, CallbackRejected.Reason.UNMAPPED_STATUS, 400,
-                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
-        for (CallbackRejected.Reason reason : CallbackRejected.Reason.values()) {
-            assertEquals(own.get(reason), pivot.rejectionAnswer(new CallbackRejected(reason, "x")), "own " + reason);
-            assertEquals(byCore.get(reason), pivot.rejectionAnswer(CallbackRejected.byCore(reason, "x")), "core " + reason);
-        }
+        Map<Reason, Integer> own = Map.of(Reason.MALFORMED, 400, Reason.UNKNOWN_EVENT, 400,
+                Reason.UNMAPPED_STATUS, 400, Reason.UNKNOWN_PAYOUT, 400);
+        Map<Reason, Integer> byCore = Map.of(Reason.MALFORMED, 400, Reason.UNKNOWN_EVENT, 400,
+                Reason.UNMAPPED_STATUS, 400, Reason.UNKNOWN_PAYOUT, 400);
+        RejectionAnswers.assertAnswers(pivot, own, byCore);
     }
 }

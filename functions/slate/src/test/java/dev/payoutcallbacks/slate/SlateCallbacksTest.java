@@ -16,9 +16,11 @@ import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.provider.CallbackRejected;
+import dev.payoutcallbacks.core.provider.CallbackRejected.Reason;
 import dev.payoutcallbacks.core.provider.CallbackRequest;
 import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.testing.ApiRequests;
+import dev.payoutcallbacks.core.testing.RejectionAnswers;
 import dev.payoutcallbacks.core.testing.TestTables;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -161,15 +163,10 @@ class SlateCallbacksTest {
     /** Slate's callers read a 400 as "fix the callback": every rejection is 400. */
     @Test
     void theAnswerPolicyForEveryRejection() {
-        Map<CallbackRejected.Reason, Integer> own = Map.of(CallbackRejected.Reason.MALFORMED, 400,
-                CallbackRejected.Reason.UNKNOWN_EVENT, 400, CallbackRejected.Reason.UNMAPPED_STATUS, 400,
-                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
-        Map<CallbackRejected.Reason, Integer> byCore = Map.of(CallbackRejected.Reason.MALFORMED, 400,
-                CallbackRejected.Reason.UNKNOWN_EVENT, 400, CallbackRejected.Reason.UNMAPPED_STATUS, 400,
-                CallbackRejected.Reason.UNKNOWN_PAYOUT, 400);
-        for (CallbackRejected.Reason reason : CallbackRejected.Reason.values()) {
-            assertEquals(own.get(reason), slate.rejectionAnswer(new CallbackRejected(reason, "x")), "own " + reason);
-            assertEquals(byCore.get(reason), slate.rejectionAnswer(CallbackRejected.byCore(reason, "x")), "core " + reason);
-        }
+        Map<Reason, Integer> own = Map.of(Reason.MALFORMED, 400, Reason.UNKNOWN_EVENT, 400,
+                Reason.UNMAPPED_STATUS, 400, Reason.UNKNOWN_PAYOUT, 400);
+        Map<Reason, Integer> byCore = Map.of(Reason.MALFORMED, 400, Reason.UNKNOWN_EVENT, 400,
+                Reason.UNMAPPED_STATUS, 400, Reason.UNKNOWN_PAYOUT, 400);
+        RejectionAnswers.assertAnswers(slate, own, byCore);
     }
 }
