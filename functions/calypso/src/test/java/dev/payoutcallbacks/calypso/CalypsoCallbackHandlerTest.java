@@ -49,7 +49,7 @@ class CalypsoCallbackHandlerTest {
         handler = new CalypsoCallbackHandler(TestTables.environment(table,
                 "CALYPSO_WEBHOOK_SECRETS", "retired-secret," + SECRET,
                 "CALYPSO_SUBSCRIPTION_KEYS", CalypsoWebhooks.PUBLIC_KEY));
-        ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        ledger = TestTables.ledger(table);
     }
 
     private APIGatewayV2HTTPResponse send(String body) {
@@ -73,7 +73,7 @@ class CalypsoCallbackHandlerTest {
     }
 
     private List<Quarantine.Entry> quarantined() {
-        return new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC()).list("calypso");
+        return new Quarantine(TestTables.table(table), Clock.systemUTC()).list("calypso");
     }
 
     @Test
@@ -318,7 +318,7 @@ class CalypsoCallbackHandlerTest {
             public int rejectionAnswer(CallbackRejected rejected) {
                 return calypso.rejectionAnswer(rejected);
             }
-        }, ledger, new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC()), 64 * 1024, Clock.systemUTC());
+        }, ledger, new Quarantine(TestTables.table(table), Clock.systemUTC()), 64 * 1024, Clock.systemUTC());
 
         for (String reference : List.of("calypso-nothing", "calypso-breaks")) {
             String body = flatStatus(reference, "COMPLETED");

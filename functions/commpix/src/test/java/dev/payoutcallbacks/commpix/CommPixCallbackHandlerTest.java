@@ -41,7 +41,7 @@ class CommPixCallbackHandlerTest {
     void freshTable() {
         table = TestTables.freshPayoutsTable();
         handler = handler("");
-        ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        ledger = TestTables.ledger(table);
     }
 
     private CommPixCallbackHandler handler(String hmacSecrets) {
@@ -336,7 +336,7 @@ class CommPixCallbackHandlerTest {
         APIGatewayV2HTTPResponse response = send(body);
         assertEquals(400, response.getStatusCode(), response.getBody());
         assertEquals("malformed", json(response).path("error").asText());
-        List<Quarantine.Entry> entries = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC())
+        List<Quarantine.Entry> entries = new Quarantine(TestTables.table(table), Clock.systemUTC())
                 .list("commpix");
         assertEquals(1, entries.size());
         assertArrayEquals(body.getBytes(StandardCharsets.UTF_8), entries.get(0).rawBody());
@@ -355,7 +355,7 @@ class CommPixCallbackHandlerTest {
         assertEquals("unknown_event", answer.path("reason").asText());
         assertEquals("QUARANTINED", answer.path("result").asText(), "not reported as applied");
         assertNull(answer.get("error"), "a 2xx carries no error");
-        List<Quarantine.Entry> entries = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC())
+        List<Quarantine.Entry> entries = new Quarantine(TestTables.table(table), Clock.systemUTC())
                 .list("commpix");
         assertEquals(1, entries.size());
         assertEquals("UNKNOWN_EVENT", entries.get(0).reason());
@@ -372,7 +372,7 @@ class CommPixCallbackHandlerTest {
         APIGatewayV2HTTPResponse response = send(signedHandler, COMM_IP, body, "X-Webhook-Token", TOKEN,
                 "X-Signature", mac);
         assertEquals(200, response.getStatusCode(), response.getBody());
-        Quarantine.Entry entry = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC())
+        Quarantine.Entry entry = new Quarantine(TestTables.table(table), Clock.systemUTC())
                 .list("commpix").get(0);
         assertEquals(mac, entry.headers().get("X-Signature"));
         assertFalse(entry.headers().containsValue(TOKEN));
@@ -432,6 +432,6 @@ class CommPixCallbackHandlerTest {
         assertEquals(400, response.getStatusCode(), response.getBody());
         assertEquals("malformed", json(response).path("error").asText());
         assertTrue(ledger.read("commpix-d3").isEmpty());
-        assertEquals(1, new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC()).list("commpix").size());
+        assertEquals(1, new Quarantine(TestTables.table(table), Clock.systemUTC()).list("commpix").size());
     }
 }

@@ -43,7 +43,7 @@ class M2MoneyCallbackHandlerTest {
         table = TestTables.freshPayoutsTable();
         handler = new M2MoneyCallbackHandler(TestTables.environment(table,
                 "M2MONEY_WEBHOOK_SECRETS", "older-m2money-secret," + M2MoneyPayloads.SECRET));
-        ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        ledger = TestTables.ledger(table);
         CallbackLog.redirect(new PrintStream(logged, true, StandardCharsets.UTF_8));
     }
 
@@ -71,7 +71,7 @@ class M2MoneyCallbackHandlerTest {
     }
 
     private Quarantine quarantine() {
-        return new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC());
+        return new Quarantine(TestTables.table(table), Clock.systemUTC());
     }
 
     // --- authentication -------------------------------------------------------------------------

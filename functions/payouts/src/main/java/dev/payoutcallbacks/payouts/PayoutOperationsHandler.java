@@ -12,7 +12,6 @@ import dev.payoutcallbacks.core.lambda.HttpAnswers;
 import dev.payoutcallbacks.core.lambda.LambdaRequests;
 import dev.payoutcallbacks.core.lambda.SnapStartPriming;
 import dev.payoutcallbacks.core.ledger.Cursor;
-import dev.payoutcallbacks.core.ledger.DynamoClients;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.ledger.Quarantine;
 import dev.payoutcallbacks.core.ledger.ReviewQueue;
@@ -63,11 +62,11 @@ public final class PayoutOperationsHandler implements RequestHandler<APIGatewayV
         this.secrets = RuntimeSecrets.fromEnvironment(env);
         this.callers = InternalCaller.fromEnvironment(env, secrets);
         this.ledger = PayoutLedger.fromEnvironment(env, Clock.systemUTC());
-        this.review = new ReviewQueue(ledger);
+        this.review = new ReviewQueue(ledger.table());
         // Granted Query, GetItem, PutItem and UpdateItem (a resolution is an apply).
         SnapStartPriming.register(ledger, EnumSet.of(SnapStartPriming.Call.QUERY, SnapStartPriming.Call.GET_ITEM,
                 SnapStartPriming.Call.UPDATE_ITEM), null);
-        this.quarantine = new Quarantine(DynamoClients.shared(env), ledger.table(), ledger.clock());
+        this.quarantine = new Quarantine(ledger.table(), ledger.clock());
     }
 
     @Override

@@ -32,7 +32,7 @@ class PayoutOperationsTest {
         table = TestTables.freshPayoutsTable();
         Map<String, String> env = TestTables.environment(table, "INTERNAL_SECRETS", "ops");
         ops = new PayoutOperationsHandler(env);
-        ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        ledger = TestTables.ledger(table);
     }
 
     private void deliver(String ref, PayoutStatus status) {

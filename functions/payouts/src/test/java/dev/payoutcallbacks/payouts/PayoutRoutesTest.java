@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.payout.Money;
+import dev.payoutcallbacks.core.payout.PayoutOutcome;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.testing.ApiRequests;
 import dev.payoutcallbacks.core.testing.TestTables;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,11 +85,10 @@ class PayoutRoutesTest {
     @Test
     void aRegistrationAfterACallbackIsCheckedLikeOneBefore() throws Exception {
         // Pivot reported po-10 first (its callback, applied through the one ledger).
-        dev.payoutcallbacks.core.ledger.PayoutLedger ledger = new dev.payoutcallbacks.core.ledger.PayoutLedger(
-                TestTables.dynamo().client(), table);
-        ledger.apply(dev.payoutcallbacks.core.payout.PayoutOutcome.builder("po-10", dev.payoutcallbacks.core.payout.PayoutStatus.PAID)
-                .provider("pivot").amount(dev.payoutcallbacks.core.payout.Money.parse("100000", "IDR"))
-                .receivedAt(java.time.Instant.parse("2026-11-21T07:30:00Z")).build());
+        PayoutLedger ledger = TestTables.ledger(table);
+        ledger.apply(PayoutOutcome.builder("po-10", PayoutStatus.PAID)
+                .provider("pivot").amount(Money.parse("100000", "IDR"))
+                .receivedAt(Instant.parse("2026-11-21T07:30:00Z")).build());
         APIGatewayV2HTTPResponse late = post("{\"payout_reference\":\"po-10\",\"provider\":\"m2money\",\"amount\":\"100000\","
                 + "\"currency\":\"IDR\"}", "new");
         assertEquals(201, late.getStatusCode(), late.getBody());

@@ -150,7 +150,7 @@ class PivotCallbacksTest {
         String malformed = "{\"event\":\"PAYOUT.SUCCESS\",\"data\":{\"payouts\":{\"referenceId\":\"pv-3\",\"status\":\"SUCCESS\",\"amount\":{\"value\":\"12,5\"}}}}";
         APIGatewayV2HTTPResponse bad = handler.handleRequest(ApiRequests.post("/callbacks/pivot", malformed, "X-API-Key", "key-b"), null);
         assertEquals(400, bad.getStatusCode());
-        List<Quarantine.Entry> quarantined = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC()).list("pivot");
+        List<Quarantine.Entry> quarantined = new Quarantine(TestTables.table(table), Clock.systemUTC()).list("pivot");
         assertEquals(1, quarantined.size());
         assertEquals(malformed, new String(quarantined.get(0).rawBody(), StandardCharsets.UTF_8));
         assertTrue(quarantined.get(0).headers().isEmpty(), "the API key is a secret: not kept");

@@ -51,8 +51,8 @@ class LosslessPipelineTest {
     void aPoisonRecordIsSkippedOnlyOnceItIsSafeInTheFailureBucketAndRedriveRestoresItsHistoryAndEvent() throws Exception {
         EmbeddedDynamoDb dynamo = TestTables.dynamo();
         String table = TestTables.freshPayoutsTable();
-        PayoutLedger ledger = new PayoutLedger(dynamo.client(), table, 8, Clock.systemUTC());
-        PayoutHistory history = new PayoutHistory(dynamo.client(), table);
+        PayoutLedger ledger = TestTables.ledger(table);
+        PayoutHistory history = new PayoutHistory(ledger.table());
         for (String ref : List.of("po-ok-1", "po-poison", "po-ok-2")) {
             assertEquals(ApplyResult.APPLIED, ledger.apply(outcome(ref, PayoutStatus.PAID, 0).build()).result());
         }
@@ -172,10 +172,10 @@ class LosslessPipelineTest {
     private Outage outage(StreamMappingModel model, Path bucketPath) throws Exception {
         EmbeddedDynamoDb dynamo = TestTables.dynamo();
         String table = TestTables.freshPayoutsTable();
-        PayoutLedger ledger = new PayoutLedger(dynamo.client(), table, 8, Clock.systemUTC());
+        PayoutLedger ledger = TestTables.ledger(table);
         RecordingSink sink = new RecordingSink();
         FailedBatchStore bucket = new FailedBatchStore.DirectoryStore(bucketPath);
-        PayoutChangePublisher publisher = new PayoutChangePublisher(sink, new PayoutHistory(dynamo.client(), table),
+        PayoutChangePublisher publisher = new PayoutChangePublisher(sink, new PayoutHistory(ledger.table()),
                 bucket, Clock.systemUTC());
         Map<String, Integer> recorded = new HashMap<>();
         Map<Integer, List<PayoutOutcome>> plan = new HashMap<>();
@@ -205,7 +205,7 @@ class LosslessPipelineTest {
                 model.poll(e -> publisher.handleRequest(e, null), now);
             }
         }
-        PayoutChangePublisher redriving = new PayoutChangePublisher(sink, new PayoutHistory(dynamo.client(), table));
+        PayoutChangePublisher redriving = new PayoutChangePublisher(sink, new PayoutHistory(ledger.table()));
         PayoutChangeRedrive.Summary summary = new PayoutChangeRedrive(bucket, redriving, Clock.systemUTC(), System.out)
                 .run(false, false);
         assertTrue(summary.complete(), summary.problems().toString());

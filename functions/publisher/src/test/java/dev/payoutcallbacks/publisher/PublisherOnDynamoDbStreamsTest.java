@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import dev.payoutcallbacks.core.ledger.LedgerSettings;
 import dev.payoutcallbacks.core.ledger.PayoutHistory;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.ledger.PayoutRegistrations;
@@ -63,7 +64,8 @@ class PublisherOnDynamoDbStreamsTest {
     void onePayoutStatusChangedPerAppliedVersionEvenWithConcurrentDuplicatesAndRetries() throws Exception {
         EmbeddedDynamoDb dynamo = TestTables.dynamo();
         String table = TestTables.freshPayoutsTable();
-        PayoutLedger ledger = new PayoutLedger(dynamo.client(), table, 100, Clock.systemUTC());
+        PayoutLedger ledger = new PayoutLedger(TestTables.table(table), Clock.systemUTC(),
+                LedgerSettings.defaults().withMaxAttempts(100));
         PayoutRegistrations registrations = new PayoutRegistrations(ledger);
 
         // Every payout: registration, two open stages, paid, a partial refund, a contradicting failure
@@ -117,7 +119,7 @@ class PublisherOnDynamoDbStreamsTest {
         java.util.concurrent.atomic.AtomicBoolean redelivering = new java.util.concurrent.atomic.AtomicBoolean();
         RecordingSink sink = new RecordingSink().failWith(events ->
                 !redelivering.get() && calls.incrementAndGet() % 5 == 0 ? events.size() - 1 : -1);
-        PayoutChangePublisher publisher = new PayoutChangePublisher(sink, new PayoutHistory(dynamo.client(), table));
+        PayoutChangePublisher publisher = new PayoutChangePublisher(sink, new PayoutHistory(ledger.table()));
         int from = 0;
         int failures = 0;
         Random redeliver = new Random(11);

@@ -1,9 +1,9 @@
 package dev.payoutcallbacks.reconciler;
 
+import dev.payoutcallbacks.core.ledger.PayoutTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
@@ -19,12 +19,10 @@ final class PassLease {
     static final String PK = "RECONCILER#LEASE";
     static final String SK = "LEASE";
 
-    private final DynamoDbClient db;
-    private final String table;
+    private final PayoutTable table;
     private final Clock clock;
 
-    PassLease(DynamoDbClient db, String table, Clock clock) {
-        this.db = db;
+    PassLease(PayoutTable table, Clock clock) {
         this.table = table;
         this.clock = clock;
     }
@@ -33,7 +31,7 @@ final class PassLease {
     boolean acquire(String holder, Duration duration) {
         long now = clock.millis();
         try {
-            db.putItem(b -> b.tableName(table)
+            table.client().putItem(b -> b.tableName(table.name())
                     .item(Map.of("pk", s(PK), "sk", s(SK), "holder", s(holder),
                             "leaseUntil", n(now + duration.toMillis())))
                     .conditionExpression("attribute_not_exists(pk) OR leaseUntil < :now OR holder = :me")
@@ -48,7 +46,7 @@ final class PassLease {
     void release(String holder) {
         long now = clock.millis();
         try {
-            db.putItem(b -> b.tableName(table)
+            table.client().putItem(b -> b.tableName(table.name())
                     .item(Map.of("pk", s(PK), "sk", s(SK), "holder", s(holder), "leaseUntil", n(now - 1)))
                     .conditionExpression("holder = :me")
                     .expressionAttributeValues(Map.of(":me", s(holder))));

@@ -73,7 +73,7 @@ public final class Reconciler {
             throw new IllegalArgumentException("a status API for a provider not looked after: " + apis.keySet());
         }
         this.ledger = ledger;
-        this.open = new OpenPayouts(ledger);
+        this.open = new OpenPayouts(ledger.table(), ledger.clock());
         this.apis = Map.copyOf(apis);
         this.settings = settings;
         this.clock = clock;

@@ -54,7 +54,7 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
         this.settings = ReconcilerSettings.from(env);
         this.registry = ProviderRegistry.load(ReconcilerHandler.class.getClassLoader());
         this.secrets = RuntimeSecrets.fromEnvironment(env).refuseInEnvironment(env, CREDENTIALS);
-        this.lease = new PassLease(dev.payoutcallbacks.core.ledger.DynamoClients.shared(env), ledger.table(), clock);
+        this.lease = new PassLease(ledger.table(), clock);
         // Granted Query, GetItem, PutItem and UpdateItem on the table.
         SnapStartPriming.register(ledger, EnumSet.of(SnapStartPriming.Call.QUERY, SnapStartPriming.Call.UPDATE_ITEM), null);
     }

@@ -109,7 +109,7 @@ class ReconcilerHandlerTest {
 
     @Test
     void aScheduledPassPollsAppliesAndLogsOneLineWithoutReferencesOrSecrets() throws Exception {
-        PayoutLedger ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        PayoutLedger ledger = TestTables.ledger(table);
         PayoutRegistrations registrations = new PayoutRegistrations(ledger);
         Instant twoHoursAgo = Instant.now().minusSeconds(7200);
         registrations.register(new Registration("handler-pv", "pivot", Money.parse("150000", "IDR"), null, null, twoHoursAgo));
@@ -156,7 +156,7 @@ class ReconcilerHandlerTest {
     void aProviderWithoutCredentialsIsReportedNotPolledAndItsStuckPayoutsGoToReview() throws Exception {
         Map<String, String> env = environment();
         env.remove("M2MONEY_API_PASSWORD"); // base URL set, credentials incomplete
-        PayoutLedger ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        PayoutLedger ledger = TestTables.ledger(table);
         new PayoutRegistrations(ledger).register(new Registration("nocred-m2", "m2money", Money.parse("500.00", "INR"),
                 null, null, Instant.now().minusSeconds(7200)));
         PassSummary summary = new ReconcilerHandler(env).handleRequest(scheduledEvent(), context(280_000));
@@ -186,7 +186,7 @@ class ReconcilerHandlerTest {
 
     @Test
     void aSixthProviderWhoseFactoryAnswersEmptyIsReportedAndItsStuckPayoutsGoToReview() throws Exception {
-        PayoutLedger ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        PayoutLedger ledger = TestTables.ledger(table);
         new PayoutRegistrations(ledger).register(new Registration("sixth-1", SixthProvider.NAME,
                 Money.parse("42.00", "EUR"), null, null, Instant.now().minusSeconds(7200)));
 
@@ -212,7 +212,7 @@ class ReconcilerHandlerTest {
 
     @Test
     void onePassAtATimeByALeaseNotByReservedConcurrency() throws Exception {
-        PassLease lease = new PassLease(TestTables.dynamo().client(), table, java.time.Clock.systemUTC());
+        PassLease lease = new PassLease(TestTables.table(table), java.time.Clock.systemUTC());
         assertTrue(lease.acquire("another-pass", java.time.Duration.ofMinutes(5)));
         PassSummary skipped = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
         assertFalse(skipped.complete());
@@ -227,7 +227,7 @@ class ReconcilerHandlerTest {
     @Test
     void aLeaseWhoseHolderDiedExpires() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-21T08:00:00Z"));
-        PassLease lease = new PassLease(TestTables.dynamo().client(), table, clock);
+        PassLease lease = new PassLease(TestTables.table(table), clock);
         assertTrue(lease.acquire("crashed-pass", java.time.Duration.ofSeconds(300)));
         assertFalse(lease.acquire("second", java.time.Duration.ofSeconds(300)));
         clock.advance(java.time.Duration.ofSeconds(301));
@@ -238,7 +238,7 @@ class ReconcilerHandlerTest {
 
     @Test
     void withLessTimeLeftThanTheSafetyMarginNothingIsStarted() {
-        PayoutRegistrations registrations = new PayoutRegistrations(new PayoutLedger(TestTables.dynamo().client(), table));
+        PayoutRegistrations registrations = new PayoutRegistrations(TestTables.ledger(table));
         registrations.register(new Registration("late-pv", "pivot", Money.parse("1", "IDR"), null, null,
                 Instant.now().minusSeconds(7200)));
         stubs.pivot.put("late-pv", PivotStub.pivotItem("late-pv", "SUCCESS", "1", null));

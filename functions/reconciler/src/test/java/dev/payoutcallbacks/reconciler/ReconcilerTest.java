@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.payoutcallbacks.calypso.CalypsoStub;
 import dev.payoutcallbacks.commpix.CommPixStatusApi;
+import dev.payoutcallbacks.core.ledger.LedgerSettings;
 import dev.payoutcallbacks.core.ledger.OpenPayouts;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.ledger.PayoutRegistrations;
+import dev.payoutcallbacks.core.ledger.ReviewQueue;
 import dev.payoutcallbacks.core.payout.HistoryEntry;
 import dev.payoutcallbacks.core.payout.Money;
 import dev.payoutcallbacks.core.payout.OutcomeSource;
@@ -63,9 +65,9 @@ class ReconcilerTest {
         stubs = new ProviderStubs();
         clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         table = TestTables.freshPayoutsTable();
-        ledger = new PayoutLedger(TestTables.dynamo().client(), table, 8, clock, THRESHOLDS);
+        ledger = new PayoutLedger(TestTables.table(table), clock, LedgerSettings.defaults().withStuckAfter(THRESHOLDS));
         registrations = new PayoutRegistrations(ledger);
-        open = new OpenPayouts(ledger);
+        open = new OpenPayouts(ledger.table(), ledger.clock());
     }
 
     @AfterEach
@@ -453,8 +455,7 @@ class ReconcilerTest {
         }
         assertEquals(1, gaveUp, "the third failed fetch gives up");
         assertEquals(List.of(), due("pivot", clock.instant().plus(Duration.ofDays(30))), "out of the index");
-        List<dev.payoutcallbacks.core.ledger.ReviewQueue.Flagged> flagged = new dev.payoutcallbacks.core.ledger.ReviewQueue(ledger)
-                .list(10, null).flagged();
+        List<ReviewQueue.Flagged> flagged = new ReviewQueue(ledger.table()).list(10, null).flagged();
         assertTrue(flagged.stream().anyMatch(f -> "batch:batch-3".equals(f.reference())
                 && f.reviewReason().startsWith("reconciler_gave_up: 3 item fetches")), flagged.toString());
     }

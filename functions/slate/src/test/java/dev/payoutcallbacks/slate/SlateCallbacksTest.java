@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import dev.payoutcallbacks.core.config.SharedSecrets;
-import dev.payoutcallbacks.core.ledger.DynamoClients;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.ledger.Quarantine;
 import dev.payoutcallbacks.core.payout.OutcomeSource;
 import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
@@ -23,6 +22,7 @@ import dev.payoutcallbacks.core.testing.ApiRequests;
 import dev.payoutcallbacks.core.testing.RejectionAnswers;
 import dev.payoutcallbacks.core.testing.TestTables;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -117,11 +117,11 @@ class SlateCallbacksTest {
         assertEquals(401, handler.handleRequest(ApiRequests.post("/transactions/payout-callback",
                 "{\"payout_reference\":\"p4\",\"status\":\"paid\"}", "X-Internal-Secret", "nope"), null).getStatusCode());
         TestTables.settleHistory(table);
-        PayoutRecord record = new PayoutLedger(DynamoClients.shared(new FunctionEnvironment(env)), table).read("p3").orElseThrow();
+        PayoutRecord record = TestTables.ledger(table).read("p3").orElseThrow();
         assertEquals(PayoutStatus.PAID, record.state().status());
         assertEquals(2, record.state().version());
         assertEquals(2, record.history().size());
-        assertTrue(new PayoutLedger(DynamoClients.shared(new FunctionEnvironment(env)), table).read("p4").isEmpty());
+        assertTrue(TestTables.ledger(table).read("p4").isEmpty());
     }
 
     private static String call(SlateCallbackHandler handler, String body) throws Exception {
@@ -147,15 +147,14 @@ class SlateCallbacksTest {
                 + "\"amount\":\"11.00\",\"currency\":\"USD\"}"));
         // An order key nobody registered: refused and quarantined, never a payout "K2".
         assertEquals("400  ", call(handler, "{\"order_key\":\"K2\",\"status\":\"paid\"}"));
-        PayoutLedger ledger = new PayoutLedger(DynamoClients.shared(new FunctionEnvironment(env)), table);
+        PayoutLedger ledger = TestTables.ledger(table);
         assertTrue(ledger.read("K").isEmpty());
         assertTrue(ledger.read("K2").isEmpty());
         PayoutRecord r = ledger.read("R").orElseThrow();
         assertEquals("10.50", r.state().amount().amountText());
         assertEquals(1, r.state().version());
         assertTrue(r.state().flaggedForReview());
-        assertEquals(1, new dev.payoutcallbacks.core.ledger.Quarantine(DynamoClients.shared(new FunctionEnvironment(env)), table,
-                java.time.Clock.systemUTC()).list("slate").size());
+        assertEquals(1, new Quarantine(TestTables.table(table), Clock.systemUTC()).list("slate").size());
         // A reference with a NUL is refused with a clear 400.
         assertEquals("400  ", call(handler, "{\"payout_reference\":\"R\\u0000x\",\"status\":\"paid\"}"));
     }

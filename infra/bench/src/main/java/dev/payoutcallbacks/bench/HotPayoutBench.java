@@ -9,6 +9,7 @@ import dev.payoutcallbacks.bench.capacity.DynamoCallLog;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.lambda.CallbackReceiver;
 import dev.payoutcallbacks.core.ledger.PayoutHistory;
+import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.core.payout.HistoryEntry;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
@@ -180,15 +181,15 @@ final class HotPayoutBench {
 
     /** The dedup keys the payout's state item has seen. */
     private long markers(CallbackReceiver receiver, String ref) {
-        AttributeValue seen = local.client().getItem(g -> g.tableName(receiver.ledger().table()).consistentRead(true)
+        AttributeValue seen = local.client().getItem(g -> g.tableName(receiver.ledger().table().name()).consistentRead(true)
                 .key(Map.of("pk", AttributeValue.fromS("PAYOUT#" + ref), "sk", AttributeValue.fromS("STATE")))).item().get("seen");
         return seen == null ? 0 : seen.bs().size();
     }
 
     /** What the change publisher does in AWS: the stream's recorded outcomes become HISTORY# items. */
     private void settleHistory(CallbackReceiver receiver) {
-        String table = receiver.ledger().table();
-        PayoutHistory history = new PayoutHistory(local.client(), table);
+        String table = receiver.ledger().table().name();
+        PayoutHistory history = new PayoutHistory(new PayoutTable(local.client(), table));
         LocalStreams.drain(local.client(), local.endpoint(), table, history::record);
     }
 

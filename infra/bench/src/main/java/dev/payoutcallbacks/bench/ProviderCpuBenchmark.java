@@ -7,7 +7,9 @@ import dev.payoutcallbacks.bench.ProviderEvents.Provider;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.lambda.CallbackReceiver;
 import dev.payoutcallbacks.core.lambda.LambdaRequests;
+import dev.payoutcallbacks.core.ledger.LedgerSettings;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.core.ledger.Quarantine;
 import dev.payoutcallbacks.core.payout.PayoutDecision;
 import dev.payoutcallbacks.core.payout.PayoutState;
@@ -66,8 +68,9 @@ public class ProviderCpuBenchmark {
         CallbackLog.redirect(new PrintStream(OutputStream.nullOutputStream()));
         DynamoDbClient answersAtOnce = new InMemoryAnswers();
         Clock clock = Clock.systemUTC();
-        offline = new CallbackReceiver(callbacks, new PayoutLedger(answersAtOnce, "PayoutsTable", 8, clock),
-                new Quarantine(answersAtOnce, "PayoutsTable", clock), CallbackReceiver.DEFAULT_MAX_BODY_BYTES, clock);
+        PayoutTable table = new PayoutTable(answersAtOnce, "PayoutsTable");
+        offline = new CallbackReceiver(callbacks, new PayoutLedger(table, clock, LedgerSettings.defaults()),
+                new Quarantine(table, clock), CallbackReceiver.DEFAULT_MAX_BODY_BYTES, clock);
         if (verifyTranslateDecide().result() == null || receiveWithoutIo().getStatusCode() != 200) {
             throw new IllegalStateException(provider + ": the benchmark callback is not applied");
         }

@@ -6,7 +6,9 @@ import dev.payoutcallbacks.commpix.CommPixCallbacks;
 import dev.payoutcallbacks.commpix.CommPixSenderAllowList;
 import dev.payoutcallbacks.core.config.SharedSecrets;
 import dev.payoutcallbacks.core.lambda.CallbackReceiver;
+import dev.payoutcallbacks.core.ledger.LedgerSettings;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.core.ledger.Quarantine;
 import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
@@ -34,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 /** Wiring shared by the benchmarks: our receivers on an instrumented client, and the baseline's tables. */
 final class Stacks {
     /** The production default (CallbackReceiver.create reads APPLY_MAX_ATTEMPTS, default 8). */
-    static final int APPLY_MAX_ATTEMPTS = 8;
+    static final int APPLY_MAX_ATTEMPTS = LedgerSettings.DEFAULT_MAX_ATTEMPTS;
 
     private Stacks() {
     }
@@ -59,8 +61,9 @@ final class Stacks {
     /** Our receiver exactly as CallbackReceiver.create wires it, but on the given (instrumented) client. */
     static CallbackReceiver receiver(Provider p, ProviderEvents events, DynamoDbClient db, String table) {
         Clock clock = Clock.systemUTC();
-        PayoutLedger ledger = new PayoutLedger(db, table, APPLY_MAX_ATTEMPTS, clock);
-        return new CallbackReceiver(callbacks(p, events), ledger, new Quarantine(db, table, clock),
+        PayoutTable payouts = new PayoutTable(db, table);
+        PayoutLedger ledger = new PayoutLedger(payouts, clock, LedgerSettings.defaults());
+        return new CallbackReceiver(callbacks(p, events), ledger, new Quarantine(payouts, clock),
                 CallbackReceiver.DEFAULT_MAX_BODY_BYTES, clock);
     }
 

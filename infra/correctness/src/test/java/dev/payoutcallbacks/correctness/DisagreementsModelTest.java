@@ -61,7 +61,7 @@ class DisagreementsModelTest {
         CallbackLog.redirect(Evidence.nullStream());
         Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> handlers =
                 Providers.handlers(Providers.environment(table, TestTables.dynamo().endpoint()));
-        PayoutLedger ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        PayoutLedger ledger = TestTables.ledger(table);
         PayoutRegistrations registrations = new PayoutRegistrations(ledger);
 
         Disagreements generator = new Disagreements(SEED);

@@ -18,7 +18,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
-import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.ledger.Quarantine;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
@@ -270,7 +269,7 @@ class FaultInjectionTest {
 
         // Exactly one effect, markers == effects, and the whole payout equals the model.
         TestTables.settleHistory(table);
-        PayoutRecord record = new PayoutLedger(TestTables.dynamo().client(), table).read(reference).orElse(null);
+        PayoutRecord record = TestTables.ledger(table).read(reference).orElse(null);
         long effects = record == null ? 0 : record.history().stream().filter(h -> h.dedupKey().equals(faulted.dedupKey())).count();
         LedgerAudit audit = new LedgerAudit(TestTables.dynamo().client(), table, 1);
         long markers = audit.markers(reference).stream().filter(k -> k.equals(LedgerAudit.seenKey(faulted.dedupKey()))).count();
@@ -294,7 +293,7 @@ class FaultInjectionTest {
     /** The quarantine write and the batch-notice write under lost answers and 5xx (cases in parallel). */
     @Test
     void quarantineAndBatchNoticeWritesSurviveFaults() throws Exception {
-        Quarantine quarantine = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC());
+        Quarantine quarantine = new Quarantine(TestTables.table(table), Clock.systemUTC());
         ExecutorService pool = Executors.newFixedThreadPool(7);
         List<Future<String>> lines = new ArrayList<>();
         for (Fault fault : List.of(ERROR_500, DROP_AFTER_COMMIT, ERROR_500_AFTER_COMMIT)) {
@@ -465,7 +464,7 @@ class FaultInjectionTest {
         assertEquals(2, applied.path("version").asLong());
 
         TestTables.settleHistory(table);
-        PayoutRecord record = new PayoutLedger(TestTables.dynamo().client(), table).read(reference).orElseThrow();
+        PayoutRecord record = TestTables.ledger(table).read(reference).orElseThrow();
         assertEquals(PayoutStatus.REVERSED, record.state().status());
         assertTrue(record.history().stream().anyMatch(h -> h.anomaly() != null), "the history keeps the conflict");
         assertEquals(1, record.state().anomalies(), "the anomaly recorded by the conflict");

@@ -47,8 +47,8 @@ class HostileInputTest {
     static void start() {
         table = TestTables.freshPayoutsTable();
         handlers = Providers.handlers(Providers.environment(table, TestTables.dynamo().endpoint()));
-        quarantine = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC());
-        ledger = new PayoutLedger(TestTables.dynamo().client(), table);
+        quarantine = new Quarantine(TestTables.table(table), Clock.systemUTC());
+        ledger = TestTables.ledger(table);
         CallbackLog.redirect(Evidence.nullStream());
     }
 

@@ -11,7 +11,9 @@ import dev.payoutcallbacks.commpix.CommPixSenderAllowList;
 import dev.payoutcallbacks.core.config.SharedSecrets;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.lambda.CallbackReceiver;
+import dev.payoutcallbacks.core.ledger.LedgerSettings;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.core.ledger.Quarantine;
 import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.correctness.support.Evidence;
@@ -81,8 +83,9 @@ class ProviderInputsFuzzTest {
     static {
         SECRETS.add(HMAC_SECRET);
         Clock clock = Clock.systemUTC();
-        PayoutLedger ledger = new PayoutLedger(DB, "fuzz", 2, clock);
-        Quarantine quarantine = new Quarantine(DB, "fuzz", clock);
+        PayoutTable table = new PayoutTable(DB, "fuzz");
+        PayoutLedger ledger = new PayoutLedger(table, clock, LedgerSettings.defaults().withMaxAttempts(2));
+        Quarantine quarantine = new Quarantine(table, clock);
         DB.opener = quarantine::open;
         CommPixSenderAllowList senders = CommPixSenderAllowList.parse(Providers.localParameters().get("COMMPIX_ALLOWED_IPS"));
         SharedSecrets tokens = SharedSecrets.parse(Providers.secret("COMMPIX_TOKENS"));

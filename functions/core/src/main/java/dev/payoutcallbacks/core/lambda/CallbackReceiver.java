@@ -81,7 +81,8 @@ public final class CallbackReceiver {
     public static CallbackReceiver create(ProviderCallbacks provider, FunctionEnvironment env, RuntimeSecrets secrets) {
         Clock clock = Clock.systemUTC();
         PayoutLedger ledger = PayoutLedger.fromEnvironment(env, clock);
-        CallbackReceiver receiver = new CallbackReceiver(provider, ledger, Quarantine.fromEnvironment(env, ledger.db(), ledger.table(), clock),
+        CallbackReceiver receiver = new CallbackReceiver(provider, ledger,
+                Quarantine.fromEnvironment(env, ledger.table(), clock),
                 env.intOrDefault("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES), clock,
                 InternalAuth.fromEnvironment(env, secrets), secrets);
         // Receivers are granted GetItem, PutItem, UpdateItem and Query on the table.

@@ -2,6 +2,7 @@ package dev.payoutcallbacks.core.ledger;
 
 import dev.payoutcallbacks.core.payout.PayoutState;
 import dev.payoutcallbacks.core.payout.Timestamps;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,15 +34,17 @@ public final class OpenPayouts {
         }
     }
 
-    private final PayoutLedger ledger;
+    private final PayoutTable table;
+    private final Clock clock;
 
-    public OpenPayouts(PayoutLedger ledger) {
-        this.ledger = ledger;
+    public OpenPayouts(PayoutTable table, Clock clock) {
+        this.table = table;
+        this.clock = clock;
     }
 
     /** Entries of this provider due at {@code now}, oldest first, one bounded page at a time. */
     public Page due(String provider, Instant now, int limit, Cursor after) {
-        QueryResponse page = ledger.db().query(q -> q.tableName(ledger.table())
+        QueryResponse page = table.client().query(q -> q.tableName(table.name())
                 .indexName(PayoutLedger.OPEN_PAYOUTS_INDEX)
                 .keyConditionExpression("openProvider = :p AND checkAfter <= :now")
                 .expressionAttributeValues(Map.of(":p", PayoutLedger.s(provider),
@@ -60,7 +63,7 @@ public final class OpenPayouts {
 
     /** The payout's current state, strongly consistent (the index is not). */
     public Optional<PayoutState> state(String reference) {
-        GetItemResponse r = ledger.db().getItem(b -> b.tableName(ledger.table()).consistentRead(true)
+        GetItemResponse r = table.client().getItem(b -> b.tableName(table.name()).consistentRead(true)
                 .key(PayoutLedger.key(PayoutLedger.payoutKey(reference), PayoutLedger.STATE_SK)));
         return r.hasItem() && !r.item().isEmpty() ? Optional.of(PayoutItems.state(r.item())) : Optional.empty();
     }
@@ -85,21 +88,21 @@ public final class OpenPayouts {
                         + " REMOVE openProvider, checkAfter ADD anomalies :one, revision :one",
                 Map.of(":attempts", PayoutLedger.n(seen.pollAttempts() + 1L), ":why", PayoutLedger.s(reason),
                         ":q", PayoutLedger.s(PayoutItems.REVIEW),
-                        ":now", PayoutLedger.s(Timestamps.sortable(ledger.clock().instant()))));
+                        ":now", PayoutLedger.s(Timestamps.sortable(clock.instant()))));
     }
 
     /** A batch notice whose items were fetched and applied: out of the index. */
     public void batchResolved(Due notice, int items) {
-        ledger.db().updateItem(b -> b.tableName(ledger.table())
+        table.client().updateItem(b -> b.tableName(table.name())
                 .key(PayoutLedger.key(notice.pk(), notice.sk()))
                 .updateExpression("SET awaitingItemFetch = :f, itemsFetched = :n, resolvedAt = :at REMOVE openProvider, checkAfter")
                 .expressionAttributeValues(Map.of(":f", AttributeValue.fromBool(false), ":n", PayoutLedger.n(items),
-                        ":at", PayoutLedger.s(Timestamps.sortable(ledger.clock().instant())))));
+                        ":at", PayoutLedger.s(Timestamps.sortable(clock.instant())))));
     }
 
     /** A batch notice whose items could not be fetched now: look again later. */
     public void batchRetryAt(Due notice, Instant lookAgainAt) {
-        ledger.db().updateItem(b -> b.tableName(ledger.table())
+        table.client().updateItem(b -> b.tableName(table.name())
                 .key(PayoutLedger.key(notice.pk(), notice.sk()))
                 .updateExpression("SET checkAfter = :next ADD fetchAttempts :one")
                 .expressionAttributeValues(Map.of(":next", PayoutLedger.s(Timestamps.sortable(lookAgainAt)),
@@ -111,8 +114,8 @@ public final class OpenPayouts {
      * queue, under a label naming the batch, for an operator to settle its payouts.
      */
     public void batchGiveUp(Due notice, String reason) {
-        String now = Timestamps.sortable(ledger.clock().instant());
-        ledger.db().updateItem(b -> b.tableName(ledger.table())
+        String now = Timestamps.sortable(clock.instant());
+        table.client().updateItem(b -> b.tableName(table.name())
                 .key(PayoutLedger.key(notice.pk(), notice.sk()))
                 .updateExpression("SET reviewReason = :why, reviewQueue = :q, flaggedAt = :now, #ref = :label"
                         + " ADD fetchAttempts :one REMOVE openProvider, checkAfter")
@@ -127,7 +130,7 @@ public final class OpenPayouts {
         all.put(":v", PayoutLedger.n(seen.revision()));
         all.putIfAbsent(":one", PayoutLedger.n(1));
         try {
-            ledger.db().updateItem(b -> b.tableName(ledger.table())
+            table.client().updateItem(b -> b.tableName(table.name())
                     .key(PayoutLedger.key(PayoutLedger.payoutKey(seen.reference()), PayoutLedger.STATE_SK))
                     .updateExpression(expression)
                     .conditionExpression("revision = :v")

@@ -3,7 +3,6 @@ package dev.payoutcallbacks.core.ledger;
 import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -16,17 +15,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * stream retry, a redrive) writes the same key and content again.
  */
 public final class PayoutHistory {
-    private final DynamoDbClient db;
-    private final String table;
+    private final PayoutTable table;
 
-    public PayoutHistory(DynamoDbClient db, String table) {
-        this.db = db;
+    public PayoutHistory(PayoutTable table) {
         this.table = table;
     }
 
-    /** TABLE_NAME (+ the DynamoDB client settings) from the environment. */
+    /** {@link PayoutTable#fromEnvironment}. */
     public static PayoutHistory fromEnvironment(FunctionEnvironment env) {
-        return new PayoutHistory(DynamoClients.shared(env), env.require("TABLE_NAME"));
+        return new PayoutHistory(PayoutTable.fromEnvironment(env));
     }
 
     /**
@@ -57,7 +54,7 @@ public final class PayoutHistory {
     /** Writes the history item of a change, if it records one. SDK exceptions propagate: the change is retried. */
     public boolean record(Map<String, AttributeValue> oldImage, Map<String, AttributeValue> newImage) {
         Optional<Map<String, AttributeValue>> item = recordedBy(oldImage, newImage);
-        item.ifPresent(i -> db.putItem(b -> b.tableName(table).item(i)));
+        item.ifPresent(i -> table.client().putItem(b -> b.tableName(table.name()).item(i)));
         return item.isPresent();
     }
 }

@@ -9,7 +9,6 @@ import dev.payoutcallbacks.core.payout.PayoutDecision;
 import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.payout.PayoutState;
-import dev.payoutcallbacks.core.payout.StuckThresholds;
 import dev.payoutcallbacks.core.payout.Timestamps;
 import dev.payoutcallbacks.core.payout.UnknownPayout;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
@@ -59,11 +57,9 @@ public final class PayoutLedger {
     /** The sparse index of payouts (and batch notices) waiting for the reconciler. */
     public static final String OPEN_PAYOUTS_INDEX = "OpenPayouts";
 
-    private final DynamoDbClient db;
-    private final String table;
-    private final int maxAttempts;
+    private final PayoutTable table;
     private final Clock clock;
-    private final StuckThresholds stuckAfter;
+    private final LedgerSettings settings;
     private final Supplier<String> attemptIds;
 
     /**
@@ -74,55 +70,42 @@ public final class PayoutLedger {
      */
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    public PayoutLedger(DynamoDbClient db, String table, int maxAttempts, Clock clock, StuckThresholds stuckAfter) {
-        this(db, table, maxAttempts, clock, stuckAfter, PayoutLedger::randomAttemptId);
+    public PayoutLedger(PayoutTable table, Clock clock, LedgerSettings settings) {
+        this(table, clock, settings, PayoutLedger::randomAttemptId);
     }
 
-    private PayoutLedger(DynamoDbClient db, String table, int maxAttempts, Clock clock, StuckThresholds stuckAfter,
-                         Supplier<String> attemptIds) {
-        this.db = db;
+    private PayoutLedger(PayoutTable table, Clock clock, LedgerSettings settings, Supplier<String> attemptIds) {
         this.table = table;
-        this.maxAttempts = maxAttempts;
         this.clock = clock;
-        this.stuckAfter = stuckAfter;
+        this.settings = settings;
         this.attemptIds = attemptIds;
     }
 
     /** The same ledger with another source of attempt ids (tests: two writers that draw the same ids). */
     PayoutLedger withAttemptIds(Supplier<String> ids) {
-        return new PayoutLedger(db, table, maxAttempts, clock, stuckAfter, ids);
+        return new PayoutLedger(table, clock, settings, ids);
     }
 
-    public PayoutLedger(DynamoDbClient db, String table, int maxAttempts, Clock clock) {
-        this(db, table, maxAttempts, clock, StuckThresholds.defaults());
-    }
-
-    public PayoutLedger(DynamoDbClient db, String table) {
-        this(db, table, 8, Clock.systemUTC());
-    }
-
-    /** The ledger a function's environment describes: TABLE_NAME, APPLY_MAX_ATTEMPTS, STUCK_AFTER_MINUTES. */
+    /** The ledger a function's environment describes ({@link PayoutTable}, {@link LedgerSettings}). */
     public static PayoutLedger fromEnvironment(FunctionEnvironment env, Clock clock) {
-        return new PayoutLedger(DynamoClients.shared(env), env.require("TABLE_NAME"),
-                env.intOrDefault("APPLY_MAX_ATTEMPTS", 8), clock,
-                StuckThresholds.parse(env.get("STUCK_AFTER_MINUTES")));
+        return new PayoutLedger(PayoutTable.fromEnvironment(env), clock, LedgerSettings.fromEnvironment(env));
     }
 
     public Clock clock() {
         return clock;
     }
 
-    public DynamoDbClient db() {
-        return db;
+    public PayoutTable table() {
+        return table;
+    }
+
+    LedgerSettings settings() {
+        return settings;
     }
 
     /** When an open payout whose last news was at {@code since} becomes due for the reconciler. */
     Instant dueAfter(PayoutState state, Instant since) {
-        return since.plus(stuckAfter.forProvider(state.provider()));
-    }
-
-    public String table() {
-        return table;
+        return since.plus(settings.stuckAfter().forProvider(state.provider()));
     }
 
     static String payoutKey(String reference) {
@@ -154,11 +137,11 @@ public final class PayoutLedger {
         double readUnits = 0;
         double writeUnits = 0;
         Map<String, AttributeValue> stored;
-        Optional<UpdateItemRequest> direct = OutcomeUpdate.request(table, pk, outcome, historySk, newsKeys,
-                newsRecordedAs, attemptId, clock.instant(), stuckAfter);
+        Optional<UpdateItemRequest> direct = OutcomeUpdate.request(table.name(), pk, outcome, historySk, newsKeys,
+                newsRecordedAs, attemptId, clock.instant(), settings.stuckAfter());
         if (direct.isPresent()) {
             try {
-                UpdateItemResponse applied = db.updateItem(direct.get().toBuilder()
+                UpdateItemResponse applied = table.client().updateItem(direct.get().toBuilder()
                         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
                 writeUnits += units(applied.consumedCapacity());
                 writeUnits += keepAliases(pk, outcome, applied.attributes());
@@ -168,12 +151,12 @@ public final class PayoutLedger {
                 stored = notThisWay.hasItem() ? notThisWay.item() : Map.of();
             }
         } else {
-            GetItemResponse read = db.getItem(b -> b.tableName(table).key(key(pk, STATE_SK)).consistentRead(true)
+            GetItemResponse read = table.client().getItem(b -> b.tableName(table.name()).key(key(pk, STATE_SK)).consistentRead(true)
                     .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
             readUnits += units(read.consumedCapacity());
             stored = read.hasItem() ? read.item() : Map.of();
         }
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+        for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             if (isOwnLostWrite(stored, attemptId, historySk)) {
                 // Our own write landed and its answer was lost; the SDK's retry then met its own effect.
                 Map<String, AttributeValue> last = stored.get(PayoutItems.LAST_OUTCOME).m();
@@ -202,7 +185,7 @@ public final class PayoutLedger {
                 Map<String, AttributeValue> after;
                 if (recordOnly) {
                     // Nothing the state was decided on changes: recorded without the revision guard (no race).
-                    UpdateItemResponse recorded = db.updateItem(OutcomeUpdate.recording(table, pk, current, decision,
+                    UpdateItemResponse recorded = table.client().updateItem(OutcomeUpdate.recording(table.name(), pk, current, decision,
                             outcome, historySk, keys, recordedAs, attemptId, clock.instant()).toBuilder()
                             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
                     writeUnits += units(recorded.consumedCapacity());
@@ -210,7 +193,7 @@ public final class PayoutLedger {
                 } else {
                     Map<String, AttributeValue> item = recordingItem(pk, stored, outcome, historySk, keys, recordedAs,
                             attemptId, decision);
-                    PutItemResponse written = db.putItem(b -> b.tableName(table).item(item)
+                    PutItemResponse written = table.client().putItem(b -> b.tableName(table.name()).item(item)
                             .conditionExpression(exists ? "revision = :v" : "attribute_not_exists(pk)")
                             .expressionAttributeValues(exists ? Map.of(":v", n(current.revision())) : null)
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
@@ -231,7 +214,7 @@ public final class PayoutLedger {
             }
         }
         throw new ApplyContention("payout " + outcome.payoutReference() + " still changing after "
-                + maxAttempts + " attempts");
+                + settings.maxAttempts() + " attempts");
     }
 
     /**
@@ -257,7 +240,7 @@ public final class PayoutLedger {
 
     /** A strongly consistent GetItem of a state item that never exists (SnapStart priming): reads nothing. */
     public void primeGet() {
-        db.getItem(b -> b.tableName(table).key(key(payoutKey(NEVER_A_PAYOUT), STATE_SK)).consistentRead(true));
+        table.client().getItem(b -> b.tableName(table.name()).key(key(payoutKey(NEVER_A_PAYOUT), STATE_SK)).consistentRead(true));
     }
 
     /** The alias item of an order key: the payout reference it names. */
@@ -291,7 +274,7 @@ public final class PayoutLedger {
      */
     private String resolve(PayoutOutcome o) {
         for (String alias : aliases(o.orderKey(), o.provider(), o.providerPayoutId(), o.identifiedByProviderPayoutId())) {
-            GetItemResponse found = db.getItem(b -> b.tableName(table).key(key(alias, ALIAS_SK)).consistentRead(true));
+            GetItemResponse found = table.client().getItem(b -> b.tableName(table.name()).key(key(alias, ALIAS_SK)).consistentRead(true));
             if (found.hasItem() && found.item().get("reference") != null) {
                 return found.item().get("reference").s();
             }
@@ -318,7 +301,7 @@ public final class PayoutLedger {
         }
         double units = putAliasItems(reference, missing);
         try {
-            units += units(db.updateItem(b -> b.tableName(table).key(key(pk, STATE_SK))
+            units += units(table.client().updateItem(b -> b.tableName(table.name()).key(key(pk, STATE_SK))
                     .conditionExpression("attribute_exists(pk)")
                     .updateExpression("ADD #a :a")
                     .expressionAttributeNames(Map.of("#a", PayoutItems.ALIASES))
@@ -362,7 +345,7 @@ public final class PayoutLedger {
             Map<String, AttributeValue> item = new HashMap<>(key(alias, ALIAS_SK));
             item.put("reference", s(reference));
             try {
-                units += units(db.putItem(b -> b.tableName(table).item(item)
+                units += units(table.client().putItem(b -> b.tableName(table.name()).item(item)
                         .conditionExpression("attribute_not_exists(pk) OR #r = :r")
                         .expressionAttributeNames(Map.of("#r", "reference"))
                         .expressionAttributeValues(Map.of(":r", s(reference)))
@@ -380,10 +363,10 @@ public final class PayoutLedger {
      */
     public void primeWritePath(PayoutOutcome sample) {
         String pk = payoutKey(NEVER_A_PAYOUT);
-        OutcomeUpdate.request(table, pk, sample, historySortKey(sample), seenKey(sample.dedupKey()), "priming",
-                clock.instant(), stuckAfter).ifPresent(update -> {
+        OutcomeUpdate.request(table.name(), pk, sample, historySortKey(sample), seenKey(sample.dedupKey()), "priming",
+                clock.instant(), settings.stuckAfter()).ifPresent(update -> {
                     try {
-                        db.updateItem(update.toBuilder()
+                        table.client().updateItem(update.toBuilder()
                                 .conditionExpression("attribute_exists(pk) AND (" + update.conditionExpression() + ")").build());
                     } catch (ConditionalCheckFailedException expected) {
                         // the key does not exist: nothing written
@@ -467,7 +450,7 @@ public final class PayoutLedger {
         Map<String, AttributeValue> startKey = null;
         do {
             Map<String, AttributeValue> from = startKey;
-            QueryResponse page = db.query(QueryRequest.builder().tableName(table).consistentRead(true)
+            QueryResponse page = table.client().query(QueryRequest.builder().tableName(table.name()).consistentRead(true)
                     .keyConditionExpression("pk = :pk")
                     .expressionAttributeValues(Map.of(":pk", s(pk)))
                     .exclusiveStartKey(from)
@@ -515,7 +498,7 @@ public final class PayoutLedger {
             item.put("rawPayload", s(notice.rawPayload()));
         }
         try {
-            db.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            table.client().putItem(b -> b.tableName(table.name()).item(item).conditionExpression("attribute_not_exists(pk)"));
             return true;
         } catch (ConditionalCheckFailedException duplicate) {
             return false;

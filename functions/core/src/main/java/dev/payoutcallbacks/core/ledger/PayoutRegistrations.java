@@ -31,8 +31,8 @@ public final class PayoutRegistrations {
 
     public Registered register(Registration r) {
         String pk = PayoutLedger.payoutKey(r.reference());
-        for (int attempt = 1; attempt <= 8; attempt++) {
-            GetItemResponse read = ledger.db().getItem(b -> b.tableName(ledger.table()).consistentRead(true)
+        for (int attempt = 1; attempt <= ledger.settings().maxAttempts(); attempt++) {
+            GetItemResponse read = ledger.table().client().getItem(b -> b.tableName(ledger.table().name()).consistentRead(true)
                     .key(PayoutLedger.key(pk, PayoutLedger.STATE_SK)));
             boolean stored = read.hasItem() && !read.item().isEmpty();
             PayoutState current = stored ? PayoutItems.state(read.item()) : PayoutState.none(r.reference());
@@ -58,7 +58,7 @@ public final class PayoutRegistrations {
             java.util.List<String> aliases = PayoutLedger.aliases(r.orderKey(), r.provider(), r.providerPayoutId(), true);
             ledger.writeAliasItems(r.reference(), aliases, item);
             try {
-                ledger.db().putItem(b -> b.tableName(ledger.table()).item(item)
+                ledger.table().client().putItem(b -> b.tableName(ledger.table().name()).item(item)
                         .conditionExpression(stored ? "revision = :v" : "attribute_not_exists(pk)")
                         .expressionAttributeValues(stored ? Map.of(":v", PayoutLedger.n(current.revision())) : null));
                 return new Registered(Result.REGISTERED, next, anomaly);

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -28,14 +27,12 @@ public final class Quarantine {
     static final String EXPIRES_AT = "expiresAt";
     public static final int DEFAULT_RETENTION_DAYS = 30;
 
-    private final DynamoDbClient db;
-    private final String table;
+    private final PayoutTable table;
     private final Clock clock;
     private final QuarantineKeys keys;
     private final Duration retention;
 
-    public Quarantine(DynamoDbClient db, String table, Clock clock, QuarantineKeys keys, Duration retention) {
-        this.db = db;
+    public Quarantine(PayoutTable table, Clock clock, QuarantineKeys keys, Duration retention) {
         this.table = table;
         this.clock = clock;
         this.keys = keys;
@@ -43,13 +40,13 @@ public final class Quarantine {
     }
 
     /** With this process's key (tests) and the default retention. */
-    public Quarantine(DynamoDbClient db, String table, Clock clock) {
-        this(db, table, clock, QuarantineKeys.processDefault(), Duration.ofDays(DEFAULT_RETENTION_DAYS));
+    public Quarantine(PayoutTable table, Clock clock) {
+        this(table, clock, QuarantineKeys.processDefault(), Duration.ofDays(DEFAULT_RETENTION_DAYS));
     }
 
     /** QUARANTINE_KMS_KEY_ID ({@link QuarantineKeys#fromEnvironment}) and QUARANTINE_RETENTION_DAYS. */
-    public static Quarantine fromEnvironment(FunctionEnvironment env, DynamoDbClient db, String table, Clock clock) {
-        return new Quarantine(db, table, clock, QuarantineKeys.fromEnvironment(env),
+    public static Quarantine fromEnvironment(FunctionEnvironment env, PayoutTable table, Clock clock) {
+        return new Quarantine(table, clock, QuarantineKeys.fromEnvironment(env),
                 env.daysOrDefault("QUARANTINE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS));
     }
 
@@ -96,7 +93,7 @@ public final class Quarantine {
         keptHeaders.forEach((k, v) -> headers.put(k, PayoutLedger.s(v)));
         values.put(":headers", AttributeValue.fromM(headers));
         values.put(":request", PayoutLedger.s(request.requestId() == null ? "" : request.requestId()));
-        db.updateItem(b -> b.tableName(table)
+        table.client().updateItem(b -> b.tableName(table.name())
                 .key(PayoutLedger.key("QUARANTINE#" + provider, id))
                 .updateExpression("SET provider = :provider, reason = :reason, message = :message,"
                         + " receivedAt = if_not_exists(receivedAt, :received), lastSeenAt = :now,"
@@ -138,7 +135,7 @@ public final class Quarantine {
 
     /** Records what a replay did; a later replay of the same entry is then skipped unless forced. */
     public void markReplayed(String provider, String id, String result) {
-        db.updateItem(b -> b.tableName(table)
+        table.client().updateItem(b -> b.tableName(table.name())
                 .key(PayoutLedger.key("QUARANTINE#" + provider, id))
                 .updateExpression("SET replayedAt = :at, replayResult = :r ADD replays :one")
                 .conditionExpression("attribute_exists(pk)")
@@ -153,7 +150,7 @@ public final class Quarantine {
         long now = clock.instant().getEpochSecond();
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true)
+            QueryResponse page = table.client().query(q -> q.tableName(table.name()).consistentRead(true)
                     .keyConditionExpression("pk = :pk")
                     .expressionAttributeValues(Map.of(":pk", PayoutLedger.s("QUARANTINE#" + provider)))
                     .exclusiveStartKey(from));

@@ -21,14 +21,14 @@ public final class ReviewQueue {
     public record Page(List<Flagged> flagged, Cursor next) {
     }
 
-    private final PayoutLedger ledger;
+    private final PayoutTable table;
 
-    public ReviewQueue(PayoutLedger ledger) {
-        this.ledger = ledger;
+    public ReviewQueue(PayoutTable table) {
+        this.table = table;
     }
 
     public Page list(int limit, Cursor after) {
-        QueryResponse page = ledger.db().query(q -> q.tableName(ledger.table()).indexName(INDEX)
+        QueryResponse page = table.client().query(q -> q.tableName(table.name()).indexName(INDEX)
                 .keyConditionExpression("reviewQueue = :q")
                 .expressionAttributeValues(Map.of(":q", PayoutLedger.s(PayoutItems.REVIEW)))
                 .limit(limit)

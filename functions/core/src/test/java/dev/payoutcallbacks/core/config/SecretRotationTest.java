@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.lambda.CallbackReceiver;
+import dev.payoutcallbacks.core.ledger.LedgerSettings;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.core.ledger.Quarantine;
 import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
@@ -77,11 +79,11 @@ class SecretRotationTest {
                         .provider("rotating").receivedAt(request.receivedAt()).rawPayload("{}").build());
             }
         };
-        String table = TestTables.freshPayoutsTable();
+        PayoutTable payouts = TestTables.table(TestTables.freshPayoutsTable());
         Clock clock = Clock.systemUTC();
-        var db = TestTables.dynamo().client();
-        receiver = new CallbackReceiver(provider, new PayoutLedger(db, table, 8, clock), new Quarantine(db, table, clock),
-                4096, clock, InternalAuth.sharedSecret(SharedSecrets.parse("ops")), secrets);
+        receiver = new CallbackReceiver(provider, new PayoutLedger(payouts, clock, LedgerSettings.defaults()),
+                new Quarantine(payouts, clock), 4096, clock, InternalAuth.sharedSecret(SharedSecrets.parse("ops")),
+                secrets);
         CallbackLog.redirect(new PrintStream(logged, true, StandardCharsets.UTF_8));
     }
 
@@ -131,14 +133,13 @@ class SecretRotationTest {
 
     @Test
     void underIamAnInternalRouteNeverReadsTheSecret() {
-        String table = TestTables.freshPayoutsTable();
+        PayoutTable payouts = TestTables.table(TestTables.freshPayoutsTable());
         Clock clock = Clock.systemUTC();
-        var db = TestTables.dynamo().client();
         CallbackReceiver iam = new CallbackReceiver(new ProviderCallbacks() {
             @Override public String provider() { return "rotating"; }
             @Override public boolean authentic(CallbackRequest request) { return false; }
             @Override public Translation translate(CallbackRequest request) { throw new AssertionError(); }
-        }, new PayoutLedger(db, table, 8, clock), new Quarantine(db, table, clock), 4096, clock,
+        }, new PayoutLedger(payouts, clock, LedgerSettings.defaults()), new Quarantine(payouts, clock), 4096, clock,
                 new InternalAuth(InternalAuth.Mode.IAM, secrets.keys("INTERNAL_SECRETS", true)), secrets);
         var replay = ApiRequests.post("/cb/replay", "{\"reason\":\"MALFORMED\"}", "X-Internal-Secret", "guess");
         replay.setRouteKey("POST /cb/replay");

@@ -10,7 +10,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.payoutcallbacks.core.config.SharedSecrets;
+import dev.payoutcallbacks.core.ledger.LedgerSettings;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.core.ledger.Quarantine;
 import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
@@ -114,9 +116,10 @@ class CallbackReceiverTest {
 
     private CallbackReceiver receiverOn(DynamoDbClient db, int maxAttempts) {
         Clock clock = Clock.systemUTC();
+        PayoutTable payouts = new PayoutTable(db, table);
         return new CallbackReceiver(provider,
-                new PayoutLedger(db, table, maxAttempts, clock),
-                new Quarantine(db, table, clock), 1024, clock, SharedSecrets.parse("ops-secret"));
+                new PayoutLedger(payouts, clock, LedgerSettings.defaults().withMaxAttempts(maxAttempts)),
+                new Quarantine(payouts, clock), 1024, clock, SharedSecrets.parse("ops-secret"));
     }
 
     private APIGatewayV2HTTPResponse replay(String body, String secret) {
@@ -186,7 +189,7 @@ class CallbackReceiverTest {
         assertEquals(400, r.getStatusCode());
         assertEquals("malformed", json(r).path("error").asText());
         assertTrue(json(r).path("message").asText().startsWith("body is not valid JSON"));
-        List<Quarantine.Entry> quarantined = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC())
+        List<Quarantine.Entry> quarantined = new Quarantine(TestTables.table(table), Clock.systemUTC())
                 .list("testprovider");
         assertEquals(1, quarantined.size());
         assertArrayEquals(body.getBytes(StandardCharsets.UTF_8), quarantined.get(0).rawBody());
@@ -195,7 +198,7 @@ class CallbackReceiverTest {
         assertEquals(1, TestTables.scan(table).size(), "only the quarantine entry");
         // The provider retries the same body: still one entry, with its delivery count.
         assertEquals(400, receiver.receive(post(body, "old-key"), null).getStatusCode());
-        List<Quarantine.Entry> again = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC())
+        List<Quarantine.Entry> again = new Quarantine(TestTables.table(table), Clock.systemUTC())
                 .list("testprovider");
         assertEquals(1, again.size());
         assertEquals(2, again.get(0).deliveries());
@@ -208,7 +211,7 @@ class CallbackReceiverTest {
         event.setBody(Base64.getEncoder().encodeToString(bytes));
         event.setIsBase64Encoded(true);
         assertEquals(400, receiver.receive(event, null).getStatusCode());
-        assertArrayEquals(bytes, new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC())
+        assertArrayEquals(bytes, new Quarantine(TestTables.table(table), Clock.systemUTC())
                 .list("testprovider").get(0).rawBody());
     }
 
@@ -220,7 +223,7 @@ class CallbackReceiverTest {
         assertEquals("unknown_event", json(r).path("reason").asText());
         assertTrue(json(r).path("error").isMissingNode(), "a 2xx carries no error");
         assertFalse(json(r).path("quarantineId").asText().isEmpty());
-        assertEquals(1, new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC()).list("testprovider").size());
+        assertEquals(1, new Quarantine(TestTables.table(table), Clock.systemUTC()).list("testprovider").size());
         assertTrue(receiver.ledger().read("r4").isEmpty());
     }
 

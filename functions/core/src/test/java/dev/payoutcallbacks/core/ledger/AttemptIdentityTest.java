@@ -9,7 +9,6 @@ import dev.payoutcallbacks.core.payout.Money;
 import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.testing.TestTables;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
@@ -32,7 +31,7 @@ class AttemptIdentityTest {
     @Test
     void anotherWritersItemWithTheSameAttemptIdIsNeverTakenForOurOwnAnswer() {
         String table = TestTables.freshPayoutsTable();
-        PayoutLedger base = new PayoutLedger(TestTables.dynamo().client(), table, 8, Clock.systemUTC());
+        PayoutLedger base = TestTables.ledger(table);
         // Two restored environments whose generators replay one sequence.
         PayoutLedger first = base.withAttemptIds(() -> "cloned-attempt-1");
         PayoutLedger second = base.withAttemptIds(() -> "cloned-attempt-1");
@@ -56,7 +55,7 @@ class AttemptIdentityTest {
     @Test
     void attemptIdsDifferBetweenLedgersAndCalls() {
         String table = TestTables.freshPayoutsTable();
-        PayoutLedger ledger = new PayoutLedger(TestTables.dynamo().client(), table, 8, Clock.systemUTC());
+        PayoutLedger ledger = TestTables.ledger(table);
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 50; i++) {
             String reference = "po-ids-" + i;

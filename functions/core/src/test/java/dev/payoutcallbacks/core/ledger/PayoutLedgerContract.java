@@ -56,7 +56,8 @@ abstract class PayoutLedgerContract {
     @BeforeEach
     void newTable() {
         table = freshTable();
-        ledger = new PayoutLedger(client(), table, 50, Clock.systemUTC());
+        ledger = new PayoutLedger(new PayoutTable(client(), table), Clock.systemUTC(),
+                LedgerSettings.defaults().withMaxAttempts(50));
     }
 
     private PayoutOutcome.Builder outcome(String reference, PayoutStatus status) {
@@ -466,7 +467,8 @@ abstract class PayoutLedgerContract {
     void concurrentExcessRefundsOnAFullyRefundedPayoutAreEachAnsweredAtFirstTry() throws Exception {
         ledger.apply(outcome("po-27", PayoutStatus.PAID).amount(Money.parse("6.00", "BRL")).build());
         ledger.apply(outcome("po-27", PayoutStatus.REFUNDED).adjustmentId("full").adjustmentAmount(Money.parse("6.00", "BRL")).build());
-        PayoutLedger impatient = new PayoutLedger(client(), table, 1, Clock.systemUTC()); // no retry allowed
+        PayoutLedger impatient = new PayoutLedger(ledger.table(), Clock.systemUTC(),
+                LedgerSettings.defaults().withMaxAttempts(1)); // no retry allowed
         ExecutorService pool = Executors.newFixedThreadPool(20);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Applied>> answers = new ArrayList<>();

@@ -49,8 +49,8 @@ class QuarantineSealingTest {
         master[0] = 7;
         Map<String, String> env = new HashMap<>(TestTables.environment(table));
         env.put("QUARANTINE_KMS_KEY_ID", QuarantineKeys.LOCAL_PREFIX + Base64.getEncoder().encodeToString(master));
-        Quarantine quarantine = Quarantine.fromEnvironment(new FunctionEnvironment(env), TestTables.dynamo().client(),
-                table, Clock.systemUTC());
+        Quarantine quarantine = Quarantine.fromEnvironment(new FunctionEnvironment(env), TestTables.table(table),
+                Clock.systemUTC());
         String id = quarantine.store("m2money", CallbackRejected.Reason.MALFORMED, "body is not valid JSON", request(BODY),
                 Map.of("Signature", "abc"));
 
@@ -70,21 +70,21 @@ class QuarantineSealingTest {
         assertArrayEquals(BODY.getBytes(StandardCharsets.UTF_8), entry.rawBody());
 
         // Another process with the same key opens it (the local run after a restart); another key does not.
-        Quarantine sameKey = Quarantine.fromEnvironment(new FunctionEnvironment(env), TestTables.dynamo().client(), table,
+        Quarantine sameKey = Quarantine.fromEnvironment(new FunctionEnvironment(env), TestTables.table(table),
                 Clock.systemUTC());
         assertArrayEquals(BODY.getBytes(StandardCharsets.UTF_8), sameKey.list("m2money").get(0).rawBody());
         String keyId = items.get(0).get("bodyKeyId").s();
         assertTrue(keyId.startsWith("local:") && !keyId.contains(Base64.getEncoder().encodeToString(master)),
                 "the key is named by a fingerprint: " + keyId);
         QuarantineKeys.Local.KNOWN.remove(keyId); // a process that never had this key
-        Quarantine otherKey = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC());
+        Quarantine otherKey = new Quarantine(TestTables.table(table), Clock.systemUTC());
         assertThrows(IllegalStateException.class, () -> otherKey.list("m2money").get(0).rawBody());
     }
 
     @Test
     void aSealedBodyMovedToAnotherEntryDoesNotOpen() {
         String table = TestTables.freshPayoutsTable();
-        Quarantine quarantine = new Quarantine(TestTables.dynamo().client(), table, Clock.systemUTC());
+        Quarantine quarantine = new Quarantine(TestTables.table(table), Clock.systemUTC());
         String a = quarantine.store("pivot", CallbackRejected.Reason.MALFORMED, "x", request("{\"a\":1"), Map.of());
         String b = quarantine.store("pivot", CallbackRejected.Reason.MALFORMED, "x", request("{\"b\":2"), Map.of());
         Map<String, AttributeValue> itemA = TestTables.dynamo().client().getItem(r -> r.tableName(table)
@@ -100,22 +100,22 @@ class QuarantineSealingTest {
     void entriesExpireAfterTheRetentionAndAreNeverListedOnceExpired() {
         String table = TestTables.freshPayoutsTable();
         Instant now = Instant.parse("2026-11-21T08:00:00Z");
-        Quarantine at = new Quarantine(TestTables.dynamo().client(), table, Clock.fixed(now, ZoneOffset.UTC),
+        Quarantine at = new Quarantine(TestTables.table(table), Clock.fixed(now, ZoneOffset.UTC),
                 QuarantineKeys.processDefault(), Duration.ofDays(30));
         at.store("pivot", CallbackRejected.Reason.UNKNOWN_EVENT, "x", request("{\"event\":\"X\"}"), Map.of());
         Map<String, AttributeValue> item = TestTables.scan(table).get(0);
         assertEquals(now.plus(Duration.ofDays(30)).getEpochSecond(), Long.parseLong(item.get("expiresAt").n()));
-        Quarantine dayBefore = new Quarantine(TestTables.dynamo().client(), table,
+        Quarantine dayBefore = new Quarantine(TestTables.table(table),
                 Clock.fixed(now.plus(Duration.ofDays(30)).minusSeconds(1), ZoneOffset.UTC));
         assertEquals(1, dayBefore.list("pivot").size());
-        Quarantine after = new Quarantine(TestTables.dynamo().client(), table,
+        Quarantine after = new Quarantine(TestTables.table(table),
                 Clock.fixed(now.plus(Duration.ofDays(30)), ZoneOffset.UTC));
         assertEquals(0, after.list("pivot").size(), "expired: not listed, not replayed, though TTL has not deleted it");
         assertEquals(1, TestTables.scan(table).size());
         // The retention is a setting.
         Map<String, String> env = new HashMap<>(TestTables.environment(table));
         env.put("QUARANTINE_RETENTION_DAYS", "7");
-        Quarantine week = Quarantine.fromEnvironment(new FunctionEnvironment(env), TestTables.dynamo().client(), table,
+        Quarantine week = Quarantine.fromEnvironment(new FunctionEnvironment(env), TestTables.table(table),
                 Clock.fixed(now, ZoneOffset.UTC));
         week.store("pivot", CallbackRejected.Reason.UNKNOWN_EVENT, "x", request("{\"event\":\"Y\"}"), Map.of());
         assertTrue(TestTables.scan(table).stream().anyMatch(i -> Long.parseLong(i.get("expiresAt").n())
@@ -168,8 +168,8 @@ class QuarantineSealingTest {
             Map<String, String> env = new HashMap<>(TestTables.environment(table));
             env.put("QUARANTINE_KMS_KEY_ID", "arn:aws:kms:us-east-1:123456789012:key/quarantine");
             env.put("KMS_ENDPOINT", "http://127.0.0.1:" + kms.getAddress().getPort());
-            Quarantine quarantine = Quarantine.fromEnvironment(new FunctionEnvironment(env), TestTables.dynamo().client(),
-                    table, Clock.systemUTC());
+            Quarantine quarantine = Quarantine.fromEnvironment(new FunctionEnvironment(env), TestTables.table(table),
+                    Clock.systemUTC());
             String id = quarantine.store("m2money", CallbackRejected.Reason.MALFORMED, "x", request(BODY), Map.of());
             quarantine.store("m2money", CallbackRejected.Reason.MALFORMED, "x", request(BODY + "}"), Map.of());
             assertEquals(2, calls.size(), "one data key per stored body");

@@ -32,10 +32,10 @@ class RegistrationAndOpenPayoutsTest {
 
     @BeforeEach
     void setUp() {
-        ledger = new PayoutLedger(TestTables.dynamo().client(), TestTables.freshPayoutsTable(), 8,
-                Clock.fixed(NOW, ZoneOffset.UTC), StuckThresholds.parse("default=30,pivot=60"));
+        ledger = new PayoutLedger(TestTables.table(TestTables.freshPayoutsTable()), Clock.fixed(NOW, ZoneOffset.UTC),
+                LedgerSettings.defaults().withStuckAfter(StuckThresholds.parse("default=30,pivot=60")));
         registrations = new PayoutRegistrations(ledger);
-        open = new OpenPayouts(ledger);
+        open = new OpenPayouts(ledger.table(), ledger.clock());
     }
 
     private Registration registration(String ref, String amount) {

@@ -1,7 +1,12 @@
 package dev.payoutcallbacks.core.testing;
 
+import dev.payoutcallbacks.core.ledger.LedgerSettings;
+import dev.payoutcallbacks.core.ledger.PayoutHistory;
+import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -14,6 +19,16 @@ public final class TestTables {
 
     public static EmbeddedDynamoDb dynamo() {
         return EmbeddedDynamoDb.shared();
+    }
+
+    /** The payouts table of this name on DynamoDB Local. */
+    public static PayoutTable table(String name) {
+        return new PayoutTable(dynamo().client(), name);
+    }
+
+    /** A ledger with the production settings on the payouts table of this name. */
+    public static PayoutLedger ledger(String table) {
+        return new PayoutLedger(table(table), Clock.systemUTC(), LedgerSettings.defaults());
     }
 
     /** A new, empty PayoutsTable; returns its name. */
@@ -59,7 +74,7 @@ public final class TestTables {
     }
 
     public static void settleHistory(DynamoDbClient db, String endpoint, String table) {
-        dev.payoutcallbacks.core.ledger.PayoutHistory history = new dev.payoutcallbacks.core.ledger.PayoutHistory(db, table);
+        PayoutHistory history = new PayoutHistory(new PayoutTable(db, table));
         dev.payoutcallbacks.local.dynamodb.LocalStreams.drain(db, endpoint, table, history::record);
     }
 

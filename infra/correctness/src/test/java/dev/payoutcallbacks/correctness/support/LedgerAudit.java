@@ -1,6 +1,8 @@
 package dev.payoutcallbacks.correctness.support;
 
+import dev.payoutcallbacks.core.ledger.LedgerSettings;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
+import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.core.payout.ApplyResult;
 import dev.payoutcallbacks.core.payout.HistoryEntry;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
@@ -8,6 +10,7 @@ import dev.payoutcallbacks.core.payout.PayoutState;
 import dev.payoutcallbacks.correctness.support.Histories.Payout;
 import dev.payoutcallbacks.correctness.support.ReferenceModel.Event;
 import dev.payoutcallbacks.correctness.support.ReferenceModel.Step;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -63,7 +66,7 @@ public final class LedgerAudit {
     public LedgerAudit(DynamoDbClient db, String table, long seed) {
         this.db = db;
         this.table = table;
-        this.ledger = new PayoutLedger(db, table);
+        this.ledger = new PayoutLedger(new PayoutTable(db, table), Clock.systemUTC(), LedgerSettings.defaults());
         this.random = new Random(seed ^ 0x5DEECE66DL);
     }
 
