@@ -1,11 +1,33 @@
 package dev.payoutcallbacks.core.ledger;
 
+import static dev.payoutcallbacks.core.ledger.PayoutItems.AWAITING_ITEM_FETCH;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.BATCH_ID;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.CHECK_AFTER;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.EVENT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.FETCH_ATTEMPTS;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.FLAGGED_AT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.ITEMS_FETCHED;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.OPEN_PAYOUTS_INDEX;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.OPEN_PROVIDER;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.PK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.POLL_ATTEMPTS;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REFERENCE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.RESOLVED_AT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REVIEW_QUEUE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REVIEW_REASON;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REVISION;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.SK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.STATE_SK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.key;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.n;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.payoutKey;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.s;
+
 import dev.payoutcallbacks.core.payout.PayoutState;
 import dev.payoutcallbacks.core.payout.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,27 +66,24 @@ public final class OpenPayouts {
 
     /** Entries of this provider due at {@code now}, oldest first, one bounded page at a time. */
     public Page due(String provider, Instant now, int limit, Cursor after) {
-        QueryResponse page = table.client().query(q -> q.tableName(table.name())
-                .indexName(PayoutLedger.OPEN_PAYOUTS_INDEX)
-                .keyConditionExpression("openProvider = :p AND checkAfter <= :now")
-                .expressionAttributeValues(Map.of(":p", PayoutLedger.s(provider),
-                        ":now", PayoutLedger.s(Timestamps.sortable(now))))
-                .limit(limit)
-                .exclusiveStartKey(Cursor.startKey(after)));
-        List<Due> due = new ArrayList<>();
+        Expressions due = new Expressions();
+        due.condition(due.equal(OPEN_PROVIDER, s(provider)))
+                .condition(due.compare(CHECK_AFTER, "<=", s(Timestamps.sortable(now))));
+        QueryResponse page = table.client().query(due.query(table.name()).indexName(OPEN_PAYOUTS_INDEX)
+                .limit(limit).exclusiveStartKey(Cursor.startKey(after)).build());
+        List<Due> entries = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
-            AttributeValue attempts = item.get("fetchAttempts");
-            due.add(new Due(item.get(PayoutLedger.PK).s(), item.get(PayoutLedger.SK).s(), PayoutItems.str(item, "reference"),
-                    PayoutItems.str(item, "batchId"), PayoutItems.str(item, "event"),
-                    attempts == null || attempts.n() == null ? 0 : Integer.parseInt(attempts.n())));
+            entries.add(new Due(item.get(PK).s(), item.get(SK).s(), PayoutItems.str(item, REFERENCE),
+                    PayoutItems.str(item, BATCH_ID), PayoutItems.str(item, EVENT),
+                    (int) PayoutItems.num(item, FETCH_ATTEMPTS)));
         }
-        return new Page(due, Cursor.after(page));
+        return new Page(entries, Cursor.after(page));
     }
 
     /** The payout's current state, strongly consistent (the index is not). */
     public Optional<PayoutState> state(String reference) {
         GetItemResponse r = table.client().getItem(b -> b.tableName(table.name()).consistentRead(true)
-                .key(PayoutLedger.key(PayoutLedger.payoutKey(reference), PayoutLedger.STATE_SK)));
+                .key(key(payoutKey(reference), STATE_SK)));
         return r.hasItem() && !r.item().isEmpty() ? Optional.of(PayoutItems.state(r.item())) : Optional.empty();
     }
 
@@ -73,9 +92,9 @@ public final class OpenPayouts {
      * {@code seen} was read (an outcome arrived): nothing written, nothing lost.
      */
     public boolean pollUnresolved(PayoutState seen, Instant lookAgainAt) {
-        return update(seen, "SET pollAttempts = :attempts, checkAfter = :next ADD revision :one",
-                Map.of(":attempts", PayoutLedger.n(seen.pollAttempts() + 1L),
-                        ":next", PayoutLedger.s(Timestamps.sortable(lookAgainAt))));
+        return update(seen, new Expressions()
+                .set(POLL_ATTEMPTS, n(seen.pollAttempts() + 1L))
+                .set(CHECK_AFTER, s(Timestamps.sortable(lookAgainAt))));
     }
 
     /**
@@ -83,30 +102,28 @@ public final class OpenPayouts {
      * taken out of the index. The operator's escape hatch, not a silent drop.
      */
     public boolean giveUp(PayoutState seen, String reason) {
-        return update(seen, "SET pollAttempts = :attempts, reviewReason = if_not_exists(reviewReason, :why),"
-                        + " reviewQueue = :q, flaggedAt = if_not_exists(flaggedAt, :now)"
-                        + " REMOVE openProvider, checkAfter ADD anomalies :one, revision :one",
-                Map.of(":attempts", PayoutLedger.n(seen.pollAttempts() + 1L), ":why", PayoutLedger.s(reason),
-                        ":q", PayoutLedger.s(PayoutItems.REVIEW),
-                        ":now", PayoutLedger.s(Timestamps.sortable(clock.instant()))));
+        Expressions stopped = new Expressions()
+                .set(POLL_ATTEMPTS, n(seen.pollAttempts() + 1L))
+                .remove(OPEN_PROVIDER, CHECK_AFTER);
+        return update(seen, PayoutItems.flagged(stopped, reason, clock.instant()));
     }
 
     /** A batch notice whose items were fetched and applied: out of the index. */
     public void batchResolved(Due notice, int items) {
-        table.client().updateItem(b -> b.tableName(table.name())
-                .key(PayoutLedger.key(notice.pk(), notice.sk()))
-                .updateExpression("SET awaitingItemFetch = :f, itemsFetched = :n, resolvedAt = :at REMOVE openProvider, checkAfter")
-                .expressionAttributeValues(Map.of(":f", AttributeValue.fromBool(false), ":n", PayoutLedger.n(items),
-                        ":at", PayoutLedger.s(Timestamps.sortable(clock.instant())))));
+        table.client().updateItem(new Expressions()
+                .set(AWAITING_ITEM_FETCH, AttributeValue.fromBool(false))
+                .set(ITEMS_FETCHED, n(items))
+                .set(RESOLVED_AT, s(Timestamps.sortable(clock.instant())))
+                .remove(OPEN_PROVIDER, CHECK_AFTER)
+                .updateItem(table.name(), key(notice.pk(), notice.sk())).build());
     }
 
     /** A batch notice whose items could not be fetched now: look again later. */
     public void batchRetryAt(Due notice, Instant lookAgainAt) {
-        table.client().updateItem(b -> b.tableName(table.name())
-                .key(PayoutLedger.key(notice.pk(), notice.sk()))
-                .updateExpression("SET checkAfter = :next ADD fetchAttempts :one")
-                .expressionAttributeValues(Map.of(":next", PayoutLedger.s(Timestamps.sortable(lookAgainAt)),
-                        ":one", PayoutLedger.n(1))));
+        table.client().updateItem(new Expressions()
+                .set(CHECK_AFTER, s(Timestamps.sortable(lookAgainAt)))
+                .add(FETCH_ATTEMPTS, n(1))
+                .updateItem(table.name(), key(notice.pk(), notice.sk())).build());
     }
 
     /**
@@ -114,27 +131,22 @@ public final class OpenPayouts {
      * queue, under a label naming the batch, for an operator to settle its payouts.
      */
     public void batchGiveUp(Due notice, String reason) {
-        String now = Timestamps.sortable(clock.instant());
-        table.client().updateItem(b -> b.tableName(table.name())
-                .key(PayoutLedger.key(notice.pk(), notice.sk()))
-                .updateExpression("SET reviewReason = :why, reviewQueue = :q, flaggedAt = :now, #ref = :label"
-                        + " ADD fetchAttempts :one REMOVE openProvider, checkAfter")
-                .expressionAttributeNames(Map.of("#ref", "reference"))
-                .expressionAttributeValues(Map.of(":why", PayoutLedger.s(reason), ":q", PayoutLedger.s(PayoutItems.REVIEW),
-                        ":now", PayoutLedger.s(now), ":label", PayoutLedger.s("batch:" + notice.batchId()),
-                        ":one", PayoutLedger.n(1))));
+        table.client().updateItem(new Expressions()
+                .set(REVIEW_REASON, s(reason))
+                .set(REVIEW_QUEUE, s(PayoutItems.REVIEW))
+                .set(FLAGGED_AT, s(Timestamps.sortable(clock.instant())))
+                .set(REFERENCE, s("batch:" + notice.batchId()))
+                .add(FETCH_ATTEMPTS, n(1))
+                .remove(OPEN_PROVIDER, CHECK_AFTER)
+                .updateItem(table.name(), key(notice.pk(), notice.sk())).build());
     }
 
-    private boolean update(PayoutState seen, String expression, Map<String, AttributeValue> values) {
-        Map<String, AttributeValue> all = new HashMap<>(values);
-        all.put(":v", PayoutLedger.n(seen.revision()));
-        all.putIfAbsent(":one", PayoutLedger.n(1));
+    /** The update, and a new revision, on condition that the payout is still at the revision {@code seen} read. */
+    private boolean update(PayoutState seen, Expressions update) {
+        update.add(REVISION, n(1)).condition(update.equal(REVISION, n(seen.revision())));
         try {
-            table.client().updateItem(b -> b.tableName(table.name())
-                    .key(PayoutLedger.key(PayoutLedger.payoutKey(seen.reference()), PayoutLedger.STATE_SK))
-                    .updateExpression(expression)
-                    .conditionExpression("revision = :v")
-                    .expressionAttributeValues(all));
+            table.client().updateItem(update.updateItem(table.name(), key(payoutKey(seen.reference()), STATE_SK))
+                    .build());
             return true;
         } catch (ConditionalCheckFailedException changed) {
             return false;

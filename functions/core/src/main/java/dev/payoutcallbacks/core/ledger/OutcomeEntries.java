@@ -33,7 +33,7 @@ final class OutcomeEntries {
      */
     static final String PACKED = "z";
     /** Kept as attributes: the history key, and what the ledger reads when its own write's answer was lost. */
-    private static final Set<String> KEPT = Set.of(PayoutLedger.SK, "result", "anomaly");
+    private static final Set<String> KEPT = Set.of(PayoutItems.SK, PayoutItems.RESULT, PayoutItems.ANOMALY);
 
     private OutcomeEntries() {
     }

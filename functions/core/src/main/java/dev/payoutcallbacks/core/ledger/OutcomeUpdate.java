@@ -1,10 +1,34 @@
 package dev.payoutcallbacks.core.ledger;
 
+import static dev.payoutcallbacks.core.ledger.PayoutItems.AMOUNT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.ANOMALIES;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.BANK_REFERENCE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.CHECK_AFTER;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.CURRENCY;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.FAILURE_REASON;
 import static dev.payoutcallbacks.core.ledger.PayoutItems.LAST_OUTCOME;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.LAST_OUTCOME_AT;
 import static dev.payoutcallbacks.core.ledger.PayoutItems.LAST_WRITE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.OPEN_PROVIDER;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.ORDER_KEY;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.PK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.POLL_ATTEMPTS;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.PROVIDER;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.PROVIDER_PAYOUT_ID;
 import static dev.payoutcallbacks.core.ledger.PayoutItems.RECORDED;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REFERENCE;
 import static dev.payoutcallbacks.core.ledger.PayoutItems.REFUNDABLE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REFUNDED;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REGISTERED_AT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REVISION;
 import static dev.payoutcallbacks.core.ledger.PayoutItems.SEEN;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.STAGE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.STATE_SK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.STATUS;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.UPDATED_AT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.VERSION;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.key;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.n;
 
 import dev.payoutcallbacks.core.payout.ApplyResult;
 import dev.payoutcallbacks.core.payout.PayoutDecision;
@@ -16,9 +40,7 @@ import dev.payoutcallbacks.core.payout.Timestamps;
 import dev.payoutcallbacks.core.payout.TransitionTable;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -36,39 +58,40 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * on its slower path), never looser: {@code OutcomeUpdateTest} compares the two on generated states.
  */
 final class OutcomeUpdate {
-    private final Map<String, String> names = new HashMap<>();
-    private final Map<String, AttributeValue> values = new HashMap<>();
-    private final List<String> conditions = new ArrayList<>();
-    private final List<String> sets = new ArrayList<>();
-    private final List<String> adds = new ArrayList<>();
-    private final List<String> removes = new ArrayList<>();
-
     private OutcomeUpdate() {
-    }
-
-    /**
-     * @return the update, or empty when no stored state can make this outcome apply without a decision in
-     * Java (an operator's resolution, a refund of a payout not known to be paid, ...)
-     */
-    static Optional<UpdateItemRequest> request(String table, String pk, PayoutOutcome o, String historySk,
-                                               SdkBytes seenKey, String attemptId, Instant now,
-                                               StuckThresholds stuckAfter) {
-        return request(table, pk, o, historySk, List.of(seenKey), null, attemptId, now, stuckAfter);
     }
 
     /**
      * @param seenKeys   the keys the outcome adds to {@code seen}; the first is its news (dedup) key
      * @param recordedAs the key texts, for the history entry, when more than the news key is recorded
+     * @return the update, or empty when no stored state can make this outcome apply without a decision in
+     * Java (an operator's resolution, a refund of a payout not known to be paid, ...)
      */
     static Optional<UpdateItemRequest> request(String table, String pk, PayoutOutcome o, String historySk,
                                                List<SdkBytes> seenKeys, List<String> recordedAs, String attemptId,
                                                Instant now, StuckThresholds stuckAfter) {
+        return applying(o, historySk, seenKeys, recordedAs, attemptId, now, stuckAfter).map(u -> request(u, table, pk));
+    }
+
+    /**
+     * The same update of a sample outcome, on condition that the payout exists: sent for a key that never does, it
+     * loads and warms the write path (SnapStart priming) and writes nothing.
+     */
+    static Optional<UpdateItemRequest> priming(String table, String pk, PayoutOutcome sample, String historySk,
+                                               SdkBytes seenKey, Instant now, StuckThresholds stuckAfter) {
+        return applying(sample, historySk, List.of(seenKey), null, "priming", now, stuckAfter)
+                .map(u -> request(u.condition(u.exists(PK)), table, pk));
+    }
+
+    private static Optional<Expressions> applying(PayoutOutcome o, String historySk, List<SdkBytes> seenKeys,
+                                                  List<String> recordedAs, String attemptId, Instant now,
+                                                  StuckThresholds stuckAfter) {
         SdkBytes seenKey = seenKeys.get(0);
         if (o.operator() != null) {
             return Optional.empty(); // resolutions depend on the review flag: decided in Java
         }
         PayoutStatus to = o.status();
-        OutcomeUpdate u = new OutcomeUpdate();
+        Expressions u = new Expressions();
         List<PayoutStatus> from = new ArrayList<>();
         boolean fromNew = !to.isRefund() && TransitionTable.verdict(null, to) == TransitionTable.Verdict.APPLY;
         for (PayoutStatus s : PayoutStatus.values()) {
@@ -82,96 +105,79 @@ final class OutcomeUpdate {
             return Optional.empty();
         }
 
-        u.conditions.add("NOT contains(" + u.name(SEEN) + ", " + u.value(AttributeValue.fromB(seenKey)) + ")");
+        u.condition("NOT contains(" + u.name(SEEN) + ", " + u.value(AttributeValue.fromB(seenKey)) + ")");
         List<String> statusValues = new ArrayList<>();
         for (PayoutStatus s : from) {
             statusValues.add(u.value(AttributeValue.fromS(s.wireName())));
         }
-        String status = u.name("status");
+        String status = u.name(STATUS);
         String inFrom = statusValues.isEmpty() ? null : status + " IN (" + String.join(", ", statusValues) + ")";
-        u.conditions.add(fromNew
-                ? (inFrom == null ? "attribute_not_exists(" + status + ")" : "(attribute_not_exists(" + status + ") OR " + inFrom + ")")
+        u.condition(fromNew
+                ? (inFrom == null ? u.notExists(STATUS) : "(" + u.notExists(STATUS) + " OR " + inFrom + ")")
                 : inFrom);
         String zero = u.value(AttributeValue.fromN("0"));
         if (o.amount() != null) {
             // PayoutDecision: a known amount must agree (here: the same text, stricter than sameAs).
-            u.conditions.add("((attribute_not_exists(" + u.name("amount") + ") AND (attribute_not_exists("
-                    + u.name("refunded") + ") OR " + u.name("refunded") + " = " + zero + ")) OR ("
-                    + u.name("amount") + " = " + u.value(AttributeValue.fromS(o.amount().amountText())) + " AND "
-                    + u.name("currency") + " = " + u.value(AttributeValue.fromS(o.amount().currency())) + "))");
+            u.condition("((" + u.notExists(AMOUNT) + " AND (" + u.notExists(REFUNDED) + " OR " + u.name(REFUNDED)
+                    + " = " + zero + ")) OR (" + u.equal(AMOUNT, AttributeValue.fromS(o.amount().amountText()))
+                    + " AND " + u.equal(CURRENCY, AttributeValue.fromS(o.amount().currency())) + "))");
         }
         if (o.providerPayoutId() != null) {
             // PayoutDecision: another provider payout for this payout is a disagreement, never applied.
-            u.conditions.add("(attribute_not_exists(" + u.name("providerPayoutId") + ") OR " + u.name("providerPayoutId")
-                    + " = " + u.value(AttributeValue.fromS(o.providerPayoutId())) + ")");
+            u.condition("(" + u.notExists(PROVIDER_PAYOUT_ID) + " OR "
+                    + u.equal(PROVIDER_PAYOUT_ID, AttributeValue.fromS(o.providerPayoutId())) + ")");
         }
         // PayoutState.applied keeps a registered provider and takes the outcome's otherwise: pin them equal.
         String provider = u.value(AttributeValue.fromS(o.provider()));
-        u.conditions.add("(attribute_not_exists(" + u.name("registeredAt") + ") OR " + u.name("provider") + " = "
-                + provider + ")");
+        u.condition("(" + u.notExists(REGISTERED_AT) + " OR " + u.name(PROVIDER) + " = " + provider + ")");
 
         PayoutStatus after = to;
         if (to.isRefund()) {
             String refund = u.value(AttributeValue.fromN(o.adjustmentAmount().amount().toPlainString()));
-            u.conditions.add(u.name("currency") + " = " + u.value(AttributeValue.fromS(o.adjustmentAmount().currency())));
+            u.condition(u.equal(CURRENCY, AttributeValue.fromS(o.adjustmentAmount().currency())));
             // The provider's full/partial word picks which comparison to try; the other case takes the Java path.
-            u.conditions.add(u.name(REFUNDABLE) + (to == PayoutStatus.REFUNDED ? " = " : " > ") + refund);
-            u.sets.add(u.name("refunded") + " = " + u.name("refunded") + " + " + refund);
-            u.sets.add(u.name(REFUNDABLE) + " = " + u.name(REFUNDABLE) + " - " + refund);
+            u.condition(u.name(REFUNDABLE) + (to == PayoutStatus.REFUNDED ? " = " : " > ") + refund);
+            u.setTo(REFUNDED, u.name(REFUNDED) + " + " + refund);
+            u.setTo(REFUNDABLE, u.name(REFUNDABLE) + " - " + refund);
         } else {
-            u.sets.add(u.name("refunded") + " = if_not_exists(" + u.name("refunded") + ", " + zero + ")");
+            u.setTo(REFUNDED, "if_not_exists(" + u.name(REFUNDED) + ", " + zero + ")");
             if (o.amount() != null) {
-                u.set("amount", AttributeValue.fromS(o.amount().amountText()));
-                u.set("currency", AttributeValue.fromS(o.amount().currency()));
-                u.sets.add(u.name(REFUNDABLE) + " = if_not_exists(" + u.name(REFUNDABLE) + ", "
-                        + u.value(AttributeValue.fromN(o.amount().amount().toPlainString())) + ")");
+                u.set(AMOUNT, AttributeValue.fromS(o.amount().amountText()));
+                u.set(CURRENCY, AttributeValue.fromS(o.amount().currency()));
+                u.setIfAbsent(REFUNDABLE, AttributeValue.fromN(o.amount().amount().toPlainString()));
             }
         }
 
-        u.set("status", AttributeValue.fromS(after.wireName()));
-        u.set("reference", AttributeValue.fromS(o.payoutReference()));
-        u.sets.add(u.name("provider") + " = " + provider);
-        u.set("lastOutcomeAt", AttributeValue.fromS(Timestamps.sortable(o.receivedAt())));
-        u.sets.add(u.name("pollAttempts") + " = " + zero);
-        u.set("updatedAt", AttributeValue.fromS(Timestamps.sortable(now)));
-        u.sets.add(u.name("anomalies") + " = if_not_exists(" + u.name("anomalies") + ", " + zero + ")");
-        u.setIfPresent("providerPayoutId", o.providerPayoutId());
-        u.setIfPresent("orderKey", o.orderKey());
-        u.setIfPresent("bankReference", o.bankReference());
+        u.set(STATUS, AttributeValue.fromS(after.wireName()));
+        u.set(REFERENCE, AttributeValue.fromS(o.payoutReference()));
+        u.setTo(PROVIDER, provider);
+        u.set(LAST_OUTCOME_AT, AttributeValue.fromS(Timestamps.sortable(o.receivedAt())));
+        u.setTo(POLL_ATTEMPTS, zero);
+        u.set(UPDATED_AT, AttributeValue.fromS(Timestamps.sortable(now)));
+        u.setTo(ANOMALIES, "if_not_exists(" + u.name(ANOMALIES) + ", " + zero + ")");
+        u.setIfPresent(PROVIDER_PAYOUT_ID, o.providerPayoutId());
+        u.setIfPresent(ORDER_KEY, o.orderKey());
+        u.setIfPresent(BANK_REFERENCE, o.bankReference());
         if (after.kind() == PayoutStatus.Kind.FAILURE) {
-            u.setIfPresent("failureReason", o.failureReason());
+            u.setIfPresent(FAILURE_REASON, o.failureReason());
         }
-        u.setIfPresent("stage", o.stage());
+        u.setIfPresent(STAGE, o.stage());
         if (after == PayoutStatus.PENDING) {
             // Still open: due for the reconciler if nothing else comes (the sparse OpenPayouts index).
-            u.set(PayoutItems.OPEN_PROVIDER, AttributeValue.fromS(o.provider()));
-            u.set(PayoutItems.CHECK_AFTER, AttributeValue.fromS(Timestamps.sortable(
+            u.set(OPEN_PROVIDER, AttributeValue.fromS(o.provider()));
+            u.set(CHECK_AFTER, AttributeValue.fromS(Timestamps.sortable(
                     o.receivedAt().plus(stuckAfter.forProvider(o.provider())))));
         } else {
-            u.removes.add(u.name(PayoutItems.OPEN_PROVIDER));
-            u.removes.add(u.name(PayoutItems.CHECK_AFTER));
+            u.remove(OPEN_PROVIDER, CHECK_AFTER);
         }
         u.set(LAST_OUTCOME, AttributeValue.fromM(
                 PayoutItems.outcomeEntry(historySk, o, ApplyResult.APPLIED, after, null, recordedAs)));
         u.set(LAST_WRITE, AttributeValue.fromS(attemptId));
-        String one = u.value(AttributeValue.fromN("1"));
-        u.adds.add(u.name("version") + " " + one);
-        u.adds.add(u.name("revision") + " " + one);
-        u.adds.add(u.name(RECORDED) + " " + one);
-        u.adds.add(u.name(SEEN) + " " + u.value(AttributeValue.fromBs(seenKeys)));
-
-        String expression = "SET " + String.join(", ", u.sets) + " ADD " + String.join(", ", u.adds)
-                + (u.removes.isEmpty() ? "" : " REMOVE " + String.join(", ", u.removes));
-        return Optional.of(UpdateItemRequest.builder()
-                .tableName(table)
-                .key(PayoutLedger.key(pk, PayoutLedger.STATE_SK))
-                .conditionExpression(String.join(" AND ", u.conditions))
-                .updateExpression(expression)
-                .expressionAttributeNames(u.names)
-                .expressionAttributeValues(u.values)
-                .returnValues(ReturnValue.ALL_NEW)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                .build());
+        u.add(VERSION, n(1));
+        u.add(REVISION, n(1));
+        u.add(RECORDED, n(1));
+        u.add(SEEN, AttributeValue.fromBs(seenKeys));
+        return Optional.of(u);
     }
 
     /**
@@ -188,86 +194,55 @@ final class OutcomeUpdate {
         if (d.result() != ApplyResult.STALE && d.result() != ApplyResult.CONFLICT) {
             throw new IllegalArgumentException("only stale and conflicting outcomes are recorded this way");
         }
-        OutcomeUpdate u = new OutcomeUpdate();
+        Expressions u = new Expressions();
         PayoutState next = d.next();
-        u.conditions.add("attribute_exists(" + u.name(PayoutLedger.PK) + ")");
+        u.condition(u.exists(PK));
         for (SdkBytes key : seenKeys) {
-            u.conditions.add("NOT contains(" + u.name(SEEN) + ", " + u.value(AttributeValue.fromB(key)) + ")");
+            u.condition("NOT contains(" + u.name(SEEN) + ", " + u.value(AttributeValue.fromB(key)) + ")");
         }
-        u.unchanged("status", current.status() == null ? null : current.status().wireName());
-        u.unchanged("amount", current.amount() == null ? null : current.amount().amountText());
-        u.unchanged("currency", current.amount() == null ? null : current.amount().currency());
+        unchanged(u, STATUS, current.status() == null ? null : current.status().wireName());
+        unchanged(u, AMOUNT, current.amount() == null ? null : current.amount().amountText());
+        unchanged(u, CURRENCY, current.amount() == null ? null : current.amount().currency());
         String refunded = u.value(AttributeValue.fromN(current.refunded().toPlainString()));
-        u.conditions.add(current.refunded().signum() == 0
-                ? "(attribute_not_exists(" + u.name("refunded") + ") OR " + u.name("refunded") + " = " + refunded + ")"
-                : u.name("refunded") + " = " + refunded);
-        u.unchanged("providerPayoutId", current.providerPayoutId());
-        u.unchanged("bankReference", current.bankReference());
-        u.unchanged("orderKey", current.orderKey());
-        u.unchanged("provider", current.provider());
-        u.conditions.add((current.registered() ? "attribute_exists(" : "attribute_not_exists(") + u.name("registeredAt") + ")");
+        u.condition(current.refunded().signum() == 0
+                ? "(" + u.notExists(REFUNDED) + " OR " + u.name(REFUNDED) + " = " + refunded + ")"
+                : u.name(REFUNDED) + " = " + refunded);
+        unchanged(u, PROVIDER_PAYOUT_ID, current.providerPayoutId());
+        unchanged(u, BANK_REFERENCE, current.bankReference());
+        unchanged(u, ORDER_KEY, current.orderKey());
+        unchanged(u, PROVIDER, current.provider());
+        u.condition(current.registered() ? u.exists(REGISTERED_AT) : u.notExists(REGISTERED_AT));
 
-        for (String[] fact : new String[][] {{"providerPayoutId", current.providerPayoutId(), next.providerPayoutId()},
-                {"bankReference", current.bankReference(), next.bankReference()},
-                {"orderKey", current.orderKey(), next.orderKey()}}) {
+        for (String[] fact : new String[][] {{PROVIDER_PAYOUT_ID, current.providerPayoutId(), next.providerPayoutId()},
+                {BANK_REFERENCE, current.bankReference(), next.bankReference()},
+                {ORDER_KEY, current.orderKey(), next.orderKey()}}) {
             if (fact[1] == null && fact[2] != null) {
                 u.set(fact[0], AttributeValue.fromS(fact[2]));
             }
         }
-        String one = u.value(AttributeValue.fromN("1"));
         if (d.result() == ApplyResult.CONFLICT) {
-            u.sets.add(u.name("reviewReason") + " = if_not_exists(" + u.name("reviewReason") + ", "
-                    + u.value(AttributeValue.fromS(d.anomaly())) + ")");
-            u.set(PayoutItems.REVIEW_QUEUE, AttributeValue.fromS(PayoutItems.REVIEW));
-            u.sets.add(u.name(PayoutItems.FLAGGED_AT) + " = if_not_exists(" + u.name(PayoutItems.FLAGGED_AT) + ", "
-                    + u.value(AttributeValue.fromS(Timestamps.sortable(next.flaggedAt() != null ? next.flaggedAt() : now)))
-                    + ")");
-            u.adds.add(u.name("anomalies") + " " + one);
+            PayoutItems.flagged(u, d.anomaly(), next.flaggedAt() != null ? next.flaggedAt() : now);
         }
-        u.set("updatedAt", AttributeValue.fromS(Timestamps.sortable(now)));
+        u.set(UPDATED_AT, AttributeValue.fromS(Timestamps.sortable(now)));
         u.set(LAST_OUTCOME, AttributeValue.fromM(PayoutItems.outcomeEntry(historySk, o, d.result(), next.status(),
                 d.anomaly(), recordedAs)));
         u.set(LAST_WRITE, AttributeValue.fromS(attemptId));
-        u.adds.add(u.name("revision") + " " + one);
-        u.adds.add(u.name(RECORDED) + " " + one);
-        u.adds.add(u.name(SEEN) + " " + u.value(AttributeValue.fromBs(seenKeys)));
-        return UpdateItemRequest.builder()
-                .tableName(table)
-                .key(PayoutLedger.key(pk, PayoutLedger.STATE_SK))
-                .conditionExpression(String.join(" AND ", u.conditions))
-                .updateExpression("SET " + String.join(", ", u.sets) + " ADD " + String.join(", ", u.adds))
-                .expressionAttributeNames(u.names)
-                .expressionAttributeValues(u.values)
+        u.add(REVISION, n(1));
+        u.add(RECORDED, n(1));
+        u.add(SEEN, AttributeValue.fromBs(seenKeys));
+        return request(u, table, pk);
+    }
+
+    /** The update of the payout's state item; on refusal DynamoDB hands back the stored item (ALL_OLD). */
+    private static UpdateItemRequest request(Expressions u, String table, String pk) {
+        return u.updateItem(table, key(pk, STATE_SK))
                 .returnValues(ReturnValue.ALL_NEW)
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
     }
 
     /** Condition: the string attribute still has the value decided on (absent when null). */
-    private void unchanged(String attribute, String decidedOn) {
-        conditions.add(decidedOn == null ? "attribute_not_exists(" + name(attribute) + ")"
-                : name(attribute) + " = " + value(AttributeValue.fromS(decidedOn)));
-    }
-
-    private String name(String attribute) {
-        String placeholder = "#" + attribute;
-        names.put(placeholder, attribute);
-        return placeholder;
-    }
-
-    private String value(AttributeValue v) {
-        String placeholder = ":v" + values.size();
-        values.put(placeholder, v);
-        return placeholder;
-    }
-
-    private void set(String attribute, AttributeValue v) {
-        sets.add(name(attribute) + " = " + value(v));
-    }
-
-    private void setIfPresent(String attribute, String v) {
-        if (v != null) {
-            set(attribute, AttributeValue.fromS(v));
-        }
+    private static void unchanged(Expressions u, String attribute, String decidedOn) {
+        u.condition(decidedOn == null ? u.notExists(attribute) : u.equal(attribute, AttributeValue.fromS(decidedOn)));
     }
 }

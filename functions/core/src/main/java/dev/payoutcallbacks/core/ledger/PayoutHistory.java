@@ -1,5 +1,9 @@
 package dev.payoutcallbacks.core.ledger;
 
+import static dev.payoutcallbacks.core.ledger.PayoutItems.RECORDED;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.SK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.STATE_SK;
+
 import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import java.util.Map;
 import java.util.Optional;
@@ -35,11 +39,11 @@ public final class PayoutHistory {
      */
     public static Optional<Map<String, AttributeValue>> recordedBy(Map<String, AttributeValue> oldImage,
                                                                    Map<String, AttributeValue> newImage) {
-        if (newImage == null || !PayoutLedger.STATE_SK.equals(PayoutItems.str(newImage, PayoutLedger.SK))) {
+        if (newImage == null || !STATE_SK.equals(PayoutItems.str(newImage, SK))) {
             return Optional.empty();
         }
-        long before = oldImage == null ? 0 : PayoutItems.num(oldImage, PayoutItems.RECORDED);
-        if (PayoutItems.num(newImage, PayoutItems.RECORDED) <= before) {
+        long before = oldImage == null ? 0 : PayoutItems.num(oldImage, RECORDED);
+        if (PayoutItems.num(newImage, RECORDED) <= before) {
             return Optional.empty();
         }
         return PayoutItems.historyItem(newImage);

@@ -1,5 +1,26 @@
 package dev.payoutcallbacks.core.ledger;
 
+import static dev.payoutcallbacks.core.ledger.PayoutItems.ALIASES;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.ALIAS_SK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.ANOMALY;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.HISTORY_PREFIX;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.LAST_OUTCOME;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.LAST_WRITE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.PK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.RECORDED;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REFERENCE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.RESULT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REVISION;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.SEEN;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.SK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.STATE_SK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.aliases;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.historySortKey;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.key;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.n;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.payoutKey;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.s;
+
 import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import dev.payoutcallbacks.core.payout.Applied;
 import dev.payoutcallbacks.core.payout.ApplyContention;
@@ -9,7 +30,6 @@ import dev.payoutcallbacks.core.payout.PayoutDecision;
 import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.payout.PayoutState;
-import dev.payoutcallbacks.core.payout.Timestamps;
 import dev.payoutcallbacks.core.payout.UnknownPayout;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -22,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -31,8 +50,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -48,15 +67,6 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * publisher writes it). See {@link #apply} for the two ways that write is made.
  */
 public final class PayoutLedger {
-
-    static final String PK = "pk";
-    static final String SK = "sk";
-    static final String STATE_SK = "STATE";
-    static final String HISTORY_PREFIX = "HISTORY#";
-
-    /** The sparse index of payouts (and batch notices) waiting for the reconciler. */
-    public static final String OPEN_PAYOUTS_INDEX = "OpenPayouts";
-
     private final PayoutTable table;
     private final Clock clock;
     private final LedgerSettings settings;
@@ -108,10 +118,6 @@ public final class PayoutLedger {
         return since.plus(settings.stuckAfter().forProvider(state.provider()));
     }
 
-    static String payoutKey(String reference) {
-        return "PAYOUT#" + reference;
-    }
-
     /**
      * Applies one outcome. Throws SDK exceptions for DynamoDB failures and {@link ApplyContention} past the bound.
      *
@@ -151,17 +157,17 @@ public final class PayoutLedger {
                 stored = notThisWay.hasItem() ? notThisWay.item() : Map.of();
             }
         } else {
-            GetItemResponse read = table.client().getItem(b -> b.tableName(table.name()).key(key(pk, STATE_SK)).consistentRead(true)
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+            GetItemResponse read = table.client().getItem(b -> b.tableName(table.name()).key(key(pk, STATE_SK))
+                    .consistentRead(true).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
             readUnits += units(read.consumedCapacity());
             stored = read.hasItem() ? read.item() : Map.of();
         }
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             if (isOwnLostWrite(stored, attemptId, historySk)) {
                 // Our own write landed and its answer was lost; the SDK's retry then met its own effect.
-                Map<String, AttributeValue> last = stored.get(PayoutItems.LAST_OUTCOME).m();
-                return new Applied(ApplyResult.valueOf(PayoutItems.str(last, "result")), PayoutItems.state(stored),
-                        attempt, readUnits, writeUnits, PayoutItems.str(last, "anomaly"));
+                Map<String, AttributeValue> last = stored.get(LAST_OUTCOME).m();
+                return new Applied(ApplyResult.valueOf(PayoutItems.str(last, RESULT)), PayoutItems.state(stored),
+                        attempt, readUnits, writeUnits, PayoutItems.str(last, ANOMALY));
             }
             boolean exists = !stored.isEmpty();
             PayoutState current = exists ? PayoutItems.state(stored) : PayoutState.none(outcome.payoutReference());
@@ -185,19 +191,17 @@ public final class PayoutLedger {
                 Map<String, AttributeValue> after;
                 if (recordOnly) {
                     // Nothing the state was decided on changes: recorded without the revision guard (no race).
-                    UpdateItemResponse recorded = table.client().updateItem(OutcomeUpdate.recording(table.name(), pk, current, decision,
-                            outcome, historySk, keys, recordedAs, attemptId, clock.instant()).toBuilder()
-                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
+                    UpdateItemResponse recorded = table.client().updateItem(OutcomeUpdate.recording(table.name(), pk,
+                            current, decision, outcome, historySk, keys, recordedAs, attemptId, clock.instant())
+                            .toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
                     writeUnits += units(recorded.consumedCapacity());
                     after = recorded.attributes();
                 } else {
                     Map<String, AttributeValue> item = recordingItem(pk, stored, outcome, historySk, keys, recordedAs,
                             attemptId, decision);
-                    PutItemResponse written = table.client().putItem(b -> b.tableName(table.name()).item(item)
-                            .conditionExpression(exists ? "revision = :v" : "attribute_not_exists(pk)")
-                            .expressionAttributeValues(exists ? Map.of(":v", n(current.revision())) : null)
+                    PutItemResponse written = table.client().putItem(stateWrite(item, exists, current.revision())
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build());
                     writeUnits += units(written.consumedCapacity());
                     after = item;
                 }
@@ -240,31 +244,8 @@ public final class PayoutLedger {
 
     /** A strongly consistent GetItem of a state item that never exists (SnapStart priming): reads nothing. */
     public void primeGet() {
-        table.client().getItem(b -> b.tableName(table.name()).key(key(payoutKey(NEVER_A_PAYOUT), STATE_SK)).consistentRead(true));
-    }
-
-    /** The alias item of an order key: the payout reference it names. */
-    static String orderKeyAlias(String orderKey) {
-        return "ALIAS#ORDER#" + orderKey;
-    }
-
-    /** The alias item of a provider's payout id, for providers whose events may lack the reference. */
-    static String providerPayoutAlias(String provider, String providerPayoutId) {
-        return "ALIAS#PAYOUT#" + provider + "#" + providerPayoutId;
-    }
-
-    static final String ALIAS_SK = "ALIAS";
-
-    /** The aliases an outcome (or registration) naming its payout in several ways establishes. */
-    static List<String> aliases(String orderKey, String provider, String providerPayoutId, boolean byProviderPayoutId) {
-        List<String> aliases = new ArrayList<>(2);
-        if (orderKey != null) {
-            aliases.add(orderKeyAlias(orderKey));
-        }
-        if (byProviderPayoutId && providerPayoutId != null) {
-            aliases.add(providerPayoutAlias(provider, providerPayoutId));
-        }
-        return aliases;
+        table.client().getItem(b -> b.tableName(table.name()).key(key(payoutKey(NEVER_A_PAYOUT), STATE_SK))
+                .consistentRead(true));
     }
 
     /**
@@ -274,9 +255,10 @@ public final class PayoutLedger {
      */
     private String resolve(PayoutOutcome o) {
         for (String alias : aliases(o.orderKey(), o.provider(), o.providerPayoutId(), o.identifiedByProviderPayoutId())) {
-            GetItemResponse found = table.client().getItem(b -> b.tableName(table.name()).key(key(alias, ALIAS_SK)).consistentRead(true));
-            if (found.hasItem() && found.item().get("reference") != null) {
-                return found.item().get("reference").s();
+            GetItemResponse found = table.client().getItem(b -> b.tableName(table.name()).key(key(alias, ALIAS_SK))
+                    .consistentRead(true));
+            if (found.hasItem() && found.item().get(REFERENCE) != null) {
+                return found.item().get(REFERENCE).s();
             }
         }
         throw new UnknownPayout(o.orderKey() != null
@@ -301,12 +283,10 @@ public final class PayoutLedger {
         }
         double units = putAliasItems(reference, missing);
         try {
-            units += units(table.client().updateItem(b -> b.tableName(table.name()).key(key(pk, STATE_SK))
-                    .conditionExpression("attribute_exists(pk)")
-                    .updateExpression("ADD #a :a")
-                    .expressionAttributeNames(Map.of("#a", PayoutItems.ALIASES))
-                    .expressionAttributeValues(Map.of(":a", AttributeValue.fromSs(missing)))
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).consumedCapacity());
+            Expressions listed = new Expressions().add(ALIASES, AttributeValue.fromSs(missing));
+            units += units(table.client().updateItem(listed.condition(listed.exists(PK))
+                    .updateItem(table.name(), key(pk, STATE_SK))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()).consumedCapacity());
         } catch (ConditionalCheckFailedException gone) {
             // cannot happen for a recorded payout; the aliases stand on their own
         }
@@ -321,15 +301,15 @@ public final class PayoutLedger {
         }
         putAliasItems(reference, missing);
         Set<String> all = new HashSet<>(missing);
-        AttributeValue listed = payoutItem.get(PayoutItems.ALIASES);
+        AttributeValue listed = payoutItem.get(ALIASES);
         if (listed != null && listed.hasSs()) {
             all.addAll(listed.ss());
         }
-        payoutItem.put(PayoutItems.ALIASES, AttributeValue.fromSs(new ArrayList<>(all)));
+        payoutItem.put(ALIASES, AttributeValue.fromSs(new ArrayList<>(all)));
     }
 
     private static List<String> missingAliases(List<String> wanted, Map<String, AttributeValue> payoutItem) {
-        AttributeValue listed = payoutItem == null ? null : payoutItem.get(PayoutItems.ALIASES);
+        AttributeValue listed = payoutItem == null ? null : payoutItem.get(ALIASES);
         List<String> missing = new ArrayList<>();
         for (String alias : wanted) {
             if (listed == null || !listed.hasSs() || !listed.ss().contains(alias)) {
@@ -343,13 +323,12 @@ public final class PayoutLedger {
         double units = 0;
         for (String alias : aliases) {
             Map<String, AttributeValue> item = new HashMap<>(key(alias, ALIAS_SK));
-            item.put("reference", s(reference));
+            item.put(REFERENCE, s(reference));
+            Expressions owner = new Expressions();
+            owner.condition(owner.notExists(PK) + " OR " + owner.equal(REFERENCE, s(reference)));
             try {
-                units += units(table.client().putItem(b -> b.tableName(table.name()).item(item)
-                        .conditionExpression("attribute_not_exists(pk) OR #r = :r")
-                        .expressionAttributeNames(Map.of("#r", "reference"))
-                        .expressionAttributeValues(Map.of(":r", s(reference)))
-                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)).consumedCapacity());
+                units += units(table.client().putItem(owner.putItem(table.name(), item)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()).consumedCapacity());
             } catch (ConditionalCheckFailedException takenByAnother) {
                 // first owner wins; the payout is still found by its reference
             }
@@ -362,12 +341,10 @@ public final class PayoutLedger {
      * therefore fails: loads and warms the write path (SnapStart priming), writes nothing.
      */
     public void primeWritePath(PayoutOutcome sample) {
-        String pk = payoutKey(NEVER_A_PAYOUT);
-        OutcomeUpdate.request(table.name(), pk, sample, historySortKey(sample), seenKey(sample.dedupKey()), "priming",
-                clock.instant(), settings.stuckAfter()).ifPresent(update -> {
+        OutcomeUpdate.priming(table.name(), payoutKey(NEVER_A_PAYOUT), sample, historySortKey(sample),
+                seenKey(sample.dedupKey()), clock.instant(), settings.stuckAfter()).ifPresent(update -> {
                     try {
-                        table.client().updateItem(update.toBuilder()
-                                .conditionExpression("attribute_exists(pk) AND (" + update.conditionExpression() + ")").build());
+                        table.client().updateItem(update);
                     } catch (ConditionalCheckFailedException expected) {
                         // the key does not exist: nothing written
                     }
@@ -389,11 +366,11 @@ public final class PayoutLedger {
         PayoutItems.carryUnmodelled(stored, item);
         List<SdkBytes> seen = new ArrayList<>(seen(stored));
         seen.addAll(keys);
-        item.put(PayoutItems.SEEN, AttributeValue.fromBs(seen));
-        item.put(PayoutItems.RECORDED, n(PayoutItems.num(stored, PayoutItems.RECORDED) + 1));
-        item.put(PayoutItems.LAST_OUTCOME, AttributeValue.fromM(PayoutItems.outcomeEntry(historySk, o, d.result(),
+        item.put(SEEN, AttributeValue.fromBs(seen));
+        item.put(RECORDED, n(PayoutItems.num(stored, RECORDED) + 1));
+        item.put(LAST_OUTCOME, AttributeValue.fromM(PayoutItems.outcomeEntry(historySk, o, d.result(),
                 d.next().status(), d.anomaly(), recordedAs)));
-        item.put(PayoutItems.LAST_WRITE, s(attemptId));
+        item.put(LAST_WRITE, s(attemptId));
         return item;
     }
 
@@ -411,15 +388,15 @@ public final class PayoutLedger {
      * 200 for an outcome never recorded. (Not the seen set: a disagreement is recorded under its own key.)
      */
     private static boolean isOwnLostWrite(Map<String, AttributeValue> stored, String attemptId, String historySk) {
-        if (!attemptId.equals(PayoutItems.str(stored, PayoutItems.LAST_WRITE))) {
+        if (!attemptId.equals(PayoutItems.str(stored, LAST_WRITE))) {
             return false;
         }
-        AttributeValue last = stored.get(PayoutItems.LAST_OUTCOME);
+        AttributeValue last = stored.get(LAST_OUTCOME);
         return last != null && last.hasM() && historySk.equals(PayoutItems.str(last.m(), SK));
     }
 
     private static List<SdkBytes> seen(Map<String, AttributeValue> stored) {
-        AttributeValue seen = stored.get(PayoutItems.SEEN);
+        AttributeValue seen = stored.get(SEEN);
         return seen == null || !seen.hasBs() ? List.of() : seen.bs();
     }
 
@@ -436,11 +413,6 @@ public final class PayoutLedger {
         }
     }
 
-    private static String historySortKey(PayoutOutcome o) {
-        String digest = UUID.nameUUIDFromBytes(o.dedupKey().getBytes(StandardCharsets.UTF_8)).toString().substring(0, 8);
-        return HISTORY_PREFIX + Timestamps.sortable(o.receivedAt()) + "#" + digest;
-    }
-
     /** The payout's state and its history, oldest first; empty when never seen. */
     public Optional<PayoutRecord> read(String reference) {
         String pk = payoutKey(reference);
@@ -449,12 +421,9 @@ public final class PayoutLedger {
         List<Map<String, AttributeValue>> history = new ArrayList<>();
         Map<String, AttributeValue> startKey = null;
         do {
-            Map<String, AttributeValue> from = startKey;
-            QueryResponse page = table.client().query(QueryRequest.builder().tableName(table.name()).consistentRead(true)
-                    .keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", s(pk)))
-                    .exclusiveStartKey(from)
-                    .build());
+            Expressions payout = new Expressions();
+            QueryResponse page = table.client().query(payout.condition(payout.equal(PK, s(pk))).query(table.name())
+                    .consistentRead(true).exclusiveStartKey(startKey).build());
             for (Map<String, AttributeValue> item : page.items()) {
                 String sk = item.get(SK).s();
                 if (STATE_SK.equals(sk)) {
@@ -482,27 +451,21 @@ public final class PayoutLedger {
      * awaiting an item fetch by the reconciler. Returns true when newly recorded, false for a duplicate.
      */
     public boolean recordBatchNotice(BatchNotice notice) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(PK, s("BATCH#" + notice.provider() + "#" + notice.batchId()));
-        item.put(SK, s("NOTICE#" + notice.event()));
-        item.put("provider", s(notice.provider()));
-        item.put("batchId", s(notice.batchId()));
-        item.put("event", s(notice.event()));
-        item.put("totals", s(notice.totalsJson()));
-        item.put("receivedAt", s(Timestamps.sortable(notice.receivedAt())));
-        item.put("awaitingItemFetch", AttributeValue.fromBool(true));
-        // Due for the reconciler at once: only it can fetch the items.
-        item.put(PayoutItems.OPEN_PROVIDER, s(notice.provider()));
-        item.put(PayoutItems.CHECK_AFTER, s(Timestamps.sortable(notice.receivedAt())));
-        if (notice.rawPayload() != null) {
-            item.put("rawPayload", s(notice.rawPayload()));
-        }
+        Expressions once = new Expressions();
         try {
-            table.client().putItem(b -> b.tableName(table.name()).item(item).conditionExpression("attribute_not_exists(pk)"));
+            table.client().putItem(once.condition(once.notExists(PK))
+                    .putItem(table.name(), PayoutItems.batchNoticeItem(notice)).build());
             return true;
         } catch (ConditionalCheckFailedException duplicate) {
             return false;
         }
+    }
+
+    /** A whole-item write of a payout's state, on condition that it is still the revision decided on (or absent). */
+    PutItemRequest.Builder stateWrite(Map<String, AttributeValue> item, boolean exists, long revision) {
+        Expressions guard = new Expressions();
+        return guard.condition(exists ? guard.equal(REVISION, n(revision)) : guard.notExists(PK))
+                .putItem(table.name(), item);
     }
 
     private static void backOff(int attempt) {
@@ -527,18 +490,6 @@ public final class PayoutLedger {
             }
         }
         return total;
-    }
-
-    static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of(PK, s(pk), SK, s(sk));
-    }
-
-    static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 
 }

@@ -1,11 +1,19 @@
 package dev.payoutcallbacks.core.ledger;
 
+import static dev.payoutcallbacks.core.ledger.PayoutItems.LAST_OUTCOME;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.SOURCE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.STATE_SK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.aliases;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.key;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.payoutKey;
+
 import dev.payoutcallbacks.core.payout.ApplyContention;
 import dev.payoutcallbacks.core.payout.Money;
 import dev.payoutcallbacks.core.payout.OutcomeSource;
 import dev.payoutcallbacks.core.payout.PayoutState;
 import dev.payoutcallbacks.core.payout.Registration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -30,10 +38,10 @@ public final class PayoutRegistrations {
     }
 
     public Registered register(Registration r) {
-        String pk = PayoutLedger.payoutKey(r.reference());
+        String pk = payoutKey(r.reference());
         for (int attempt = 1; attempt <= ledger.settings().maxAttempts(); attempt++) {
-            GetItemResponse read = ledger.table().client().getItem(b -> b.tableName(ledger.table().name()).consistentRead(true)
-                    .key(PayoutLedger.key(pk, PayoutLedger.STATE_SK)));
+            GetItemResponse read = ledger.table().client().getItem(b -> b.tableName(ledger.table().name())
+                    .consistentRead(true).key(key(pk, STATE_SK)));
             boolean stored = read.hasItem() && !read.item().isEmpty();
             PayoutState current = stored ? PayoutItems.state(read.item()) : PayoutState.none(r.reference());
             if (current.registered()) {
@@ -55,12 +63,10 @@ public final class PayoutRegistrations {
                 PayoutItems.carryUnmodelled(read.item(), item); // the outcomes already seen stay seen
             }
             // The order key and the provider's payout id find the payout from callbacks that lack the reference.
-            java.util.List<String> aliases = PayoutLedger.aliases(r.orderKey(), r.provider(), r.providerPayoutId(), true);
+            List<String> aliases = aliases(r.orderKey(), r.provider(), r.providerPayoutId(), true);
             ledger.writeAliasItems(r.reference(), aliases, item);
             try {
-                ledger.table().client().putItem(b -> b.tableName(ledger.table().name()).item(item)
-                        .conditionExpression(stored ? "revision = :v" : "attribute_not_exists(pk)")
-                        .expressionAttributeValues(stored ? Map.of(":v", PayoutLedger.n(current.revision())) : null));
+                ledger.table().client().putItem(ledger.stateWrite(item, stored, current.revision()).build());
                 return new Registered(Result.REGISTERED, next, anomaly);
             } catch (ConditionalCheckFailedException movedUnderUs) {
                 // a callback applied meanwhile: read again and register on top of it
@@ -70,9 +76,9 @@ public final class PayoutRegistrations {
     }
 
     private static boolean lastOutcomeInternal(Map<String, AttributeValue> item) {
-        AttributeValue last = item.get(PayoutItems.LAST_OUTCOME);
+        AttributeValue last = item.get(LAST_OUTCOME);
         return last != null && last.hasM()
-                && OutcomeSource.INTERNAL.wireName().equals(PayoutItems.str(last.m(), "source"));
+                && OutcomeSource.INTERNAL.wireName().equals(PayoutItems.str(last.m(), SOURCE));
     }
 
     /** What the callbacks already recorded say against this registration, or null when they agree. */

@@ -1,5 +1,30 @@
 package dev.payoutcallbacks.core.ledger;
 
+import static dev.payoutcallbacks.core.ledger.PayoutItems.BODY_BYTES;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.BODY_KEY;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.BODY_KEY_ID;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.DELIVERIES;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.EXPIRES_AT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.HEADERS;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.LAST_SEEN_AT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.MESSAGE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.PK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.PROVIDER;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.RAW_BODY;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REASON;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.RECEIVED_AT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REPLAYED_AT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REPLAYS;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REPLAY_RESULT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REQUEST_ID;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.SEALED_BODY;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.SK;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.key;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.n;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.quarantineKey;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.quarantinedProvider;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.s;
+
 import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import dev.payoutcallbacks.core.payout.Timestamps;
 import dev.payoutcallbacks.core.provider.CallbackRejected;
@@ -24,7 +49,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * {@code expiresAt}; TTL deletes late, so an expired entry is also never listed nor replayed.
  */
 public final class Quarantine {
-    static final String EXPIRES_AT = "expiresAt";
     public static final int DEFAULT_RETENTION_DAYS = 30;
 
     private final PayoutTable table;
@@ -77,47 +101,41 @@ public final class Quarantine {
         String id = sha256(request.body());
         Instant now = clock.instant();
         QuarantineKeys.Sealed sealed = keys.seal(request.body(), context(provider, id));
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":provider", PayoutLedger.s(provider));
-        values.put(":reason", PayoutLedger.s(reason.name()));
-        values.put(":message", PayoutLedger.s(message == null ? "" : message));
-        values.put(":received", PayoutLedger.s(Timestamps.sortable(request.receivedAt())));
-        values.put(":now", PayoutLedger.s(Timestamps.sortable(now)));
-        values.put(":sealed", AttributeValue.fromB(SdkBytes.fromByteArray(sealed.ivAndCiphertext())));
-        values.put(":dataKey", AttributeValue.fromB(SdkBytes.fromByteArray(sealed.wrappedKey())));
-        values.put(":keyId", PayoutLedger.s(sealed.keyId()));
-        values.put(":bytes", PayoutLedger.n(request.body().length));
-        values.put(":expires", PayoutLedger.n(now.plus(retention).getEpochSecond()));
-        values.put(":one", PayoutLedger.n(1));
         Map<String, AttributeValue> headers = new HashMap<>();
-        keptHeaders.forEach((k, v) -> headers.put(k, PayoutLedger.s(v)));
-        values.put(":headers", AttributeValue.fromM(headers));
-        values.put(":request", PayoutLedger.s(request.requestId() == null ? "" : request.requestId()));
-        table.client().updateItem(b -> b.tableName(table.name())
-                .key(PayoutLedger.key("QUARANTINE#" + provider, id))
-                .updateExpression("SET provider = :provider, reason = :reason, message = :message,"
-                        + " receivedAt = if_not_exists(receivedAt, :received), lastSeenAt = :now,"
-                        + " sealedBody = :sealed, bodyKey = :dataKey, bodyKeyId = :keyId, bodyBytes = :bytes,"
-                        + " expiresAt = :expires, headers = :headers, requestId = :request"
-                        + " ADD deliveries :one REMOVE rawBody") // an entry stored in clear by an earlier build is sealed now
-                .expressionAttributeValues(values));
+        keptHeaders.forEach((k, v) -> headers.put(k, s(v)));
+        table.client().updateItem(new Expressions()
+                .set(PROVIDER, s(provider))
+                .set(REASON, s(reason.name()))
+                .set(MESSAGE, s(message == null ? "" : message))
+                .setIfAbsent(RECEIVED_AT, s(Timestamps.sortable(request.receivedAt())))
+                .set(LAST_SEEN_AT, s(Timestamps.sortable(now)))
+                .set(SEALED_BODY, AttributeValue.fromB(SdkBytes.fromByteArray(sealed.ivAndCiphertext())))
+                .set(BODY_KEY, AttributeValue.fromB(SdkBytes.fromByteArray(sealed.wrappedKey())))
+                .set(BODY_KEY_ID, s(sealed.keyId()))
+                .set(BODY_BYTES, n(request.body().length))
+                .set(EXPIRES_AT, n(now.plus(retention).getEpochSecond()))
+                .set(HEADERS, AttributeValue.fromM(headers))
+                .set(REQUEST_ID, s(request.requestId() == null ? "" : request.requestId()))
+                .add(DELIVERIES, n(1))
+                .remove(RAW_BODY) // an entry stored in clear by an earlier build is sealed now
+                .updateItem(table.name(), key(quarantineKey(provider), id)).build());
         return id;
     }
 
     /** A quarantine item's raw body, byte-exact, for tools and tests that read items themselves. */
     public byte[] open(Map<String, AttributeValue> item) {
-        return open(item.get(PayoutLedger.PK).s().substring("QUARANTINE#".length()), item.get(PayoutLedger.SK).s(), item);
+        return open(quarantinedProvider(item.get(PK).s()), item.get(SK).s(), item);
     }
 
     /** An item's raw body, byte-exact (opens the sealed body: KMS Decrypt in AWS). */
     private byte[] open(String provider, String id, Map<String, AttributeValue> item) {
-        AttributeValue sealed = item.get("sealedBody");
+        AttributeValue sealed = item.get(SEALED_BODY);
         if (sealed == null) {
-            AttributeValue clear = item.get("rawBody"); // an entry from before sealing (never written now)
+            AttributeValue clear = item.get(RAW_BODY); // an entry from before sealing (never written now)
             return clear == null ? new byte[0] : Base64.getDecoder().decode(clear.s());
         }
-        return keys.open(new QuarantineKeys.Sealed(PayoutItems.str(item, "bodyKeyId"), item.get("bodyKey").b().asByteArray(),
-                sealed.b().asByteArray()), context(provider, id));
+        return keys.open(new QuarantineKeys.Sealed(PayoutItems.str(item, BODY_KEY_ID),
+                item.get(BODY_KEY).b().asByteArray(), sealed.b().asByteArray()), context(provider, id));
     }
 
     /** What a sealed body is bound to (AES-GCM associated data, KMS encryption context). */
@@ -135,12 +153,12 @@ public final class Quarantine {
 
     /** Records what a replay did; a later replay of the same entry is then skipped unless forced. */
     public void markReplayed(String provider, String id, String result) {
-        table.client().updateItem(b -> b.tableName(table.name())
-                .key(PayoutLedger.key("QUARANTINE#" + provider, id))
-                .updateExpression("SET replayedAt = :at, replayResult = :r ADD replays :one")
-                .conditionExpression("attribute_exists(pk)")
-                .expressionAttributeValues(Map.of(":at", PayoutLedger.s(Timestamps.sortable(clock.instant())),
-                        ":r", PayoutLedger.s(result), ":one", PayoutLedger.n(1))));
+        Expressions replayed = new Expressions()
+                .set(REPLAYED_AT, s(Timestamps.sortable(clock.instant())))
+                .set(REPLAY_RESULT, s(result))
+                .add(REPLAYS, n(1));
+        table.client().updateItem(replayed.condition(replayed.exists(PK))
+                .updateItem(table.name(), key(quarantineKey(provider), id)).build());
     }
 
     /** The provider's entries that have not expired (TTL may not have deleted an expired one yet). */
@@ -149,11 +167,10 @@ public final class Quarantine {
         Map<String, AttributeValue> start = null;
         long now = clock.instant().getEpochSecond();
         do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = table.client().query(q -> q.tableName(table.name()).consistentRead(true)
-                    .keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", PayoutLedger.s("QUARANTINE#" + provider)))
-                    .exclusiveStartKey(from));
+            Expressions ofProvider = new Expressions();
+            ofProvider.condition(ofProvider.equal(PK, s(quarantineKey(provider))));
+            QueryResponse page = table.client().query(ofProvider.query(table.name()).consistentRead(true)
+                    .exclusiveStartKey(start).build());
             for (Map<String, AttributeValue> item : page.items()) {
                 Instant expires = item.containsKey(EXPIRES_AT)
                         ? Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())) : null;
@@ -161,17 +178,16 @@ public final class Quarantine {
                     continue;
                 }
                 Map<String, String> headers = new HashMap<>();
-                if (item.containsKey("headers")) {
-                    item.get("headers").m().forEach((k, v) -> headers.put(k, v.s()));
+                if (item.containsKey(HEADERS)) {
+                    item.get(HEADERS).m().forEach((k, v) -> headers.put(k, v.s()));
                 }
-                int bytes = item.containsKey("bodyBytes") ? Integer.parseInt(item.get("bodyBytes").n())
-                        : item.containsKey("rawBody") ? Base64.getDecoder().decode(item.get("rawBody").s()).length : 0;
-                String id = item.get(PayoutLedger.SK).s();
-                entries.add(new Entry(id, provider, item.get("reason").s(),
-                        item.get("message").s(), item.get("receivedAt").s(), headers,
-                        Long.parseLong(item.get("deliveries").n()),
-                        item.containsKey("replayedAt") ? item.get("replayedAt").s() : null,
-                        item.containsKey("replayResult") ? item.get("replayResult").s() : null,
+                int bytes = item.containsKey(BODY_BYTES) ? Integer.parseInt(item.get(BODY_BYTES).n())
+                        : item.containsKey(RAW_BODY) ? Base64.getDecoder().decode(item.get(RAW_BODY).s()).length : 0;
+                String id = item.get(SK).s();
+                entries.add(new Entry(id, provider, item.get(REASON).s(),
+                        item.get(MESSAGE).s(), item.get(RECEIVED_AT).s(), headers,
+                        Long.parseLong(item.get(DELIVERIES).n()),
+                        PayoutItems.str(item, REPLAYED_AT), PayoutItems.str(item, REPLAY_RESULT),
                         bytes, expires, () -> open(provider, id, item)));
             }
             start = PayoutItems.nextPage(page);

@@ -1,5 +1,15 @@
 package dev.payoutcallbacks.core.ledger;
 
+import static dev.payoutcallbacks.core.ledger.PayoutItems.FLAGGED_AT;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.PROVIDER;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REFERENCE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REVIEW_QUEUE;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REVIEW_QUEUE_INDEX;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.REVIEW_REASON;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.STATUS;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.s;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.str;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * so it is applied exactly once and recorded in history with who and why.
  */
 public final class ReviewQueue {
-    public static final String INDEX = "ReviewQueue";
-
     public record Flagged(String reference, String provider, String status, String reviewReason, String flaggedAt) {
     }
 
@@ -28,16 +36,14 @@ public final class ReviewQueue {
     }
 
     public Page list(int limit, Cursor after) {
-        QueryResponse page = table.client().query(q -> q.tableName(table.name()).indexName(INDEX)
-                .keyConditionExpression("reviewQueue = :q")
-                .expressionAttributeValues(Map.of(":q", PayoutLedger.s(PayoutItems.REVIEW)))
-                .limit(limit)
-                .exclusiveStartKey(Cursor.startKey(after)));
+        Expressions waiting = new Expressions();
+        QueryResponse page = table.client().query(waiting.condition(waiting.equal(REVIEW_QUEUE, s(PayoutItems.REVIEW)))
+                .query(table.name()).indexName(REVIEW_QUEUE_INDEX)
+                .limit(limit).exclusiveStartKey(Cursor.startKey(after)).build());
         List<Flagged> flagged = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {
-            flagged.add(new Flagged(PayoutItems.str(item, "reference"), PayoutItems.str(item, "provider"),
-                    PayoutItems.str(item, "status"), PayoutItems.str(item, "reviewReason"),
-                    PayoutItems.str(item, PayoutItems.FLAGGED_AT)));
+            flagged.add(new Flagged(str(item, REFERENCE), str(item, PROVIDER), str(item, STATUS),
+                    str(item, REVIEW_REASON), str(item, FLAGGED_AT)));
         }
         return new Page(flagged, Cursor.after(page));
     }

@@ -54,7 +54,7 @@ class OutcomeUpdateTest {
             String reference = "ou-" + i;
             PayoutState stored = randomState(random, reference);
             PayoutOutcome outcome = randomOutcome(random, reference);
-            String pk = PayoutLedger.payoutKey(reference);
+            String pk = PayoutItems.payoutKey(reference);
             if (stored != null) {
                 db.putItem(b -> b.tableName(table).item(PayoutItems.stateItem(pk, stored, T0, stored.lastOutcomeAt() == null
                         ? null : stored.lastOutcomeAt().plus(stuck.forProvider(stored.provider())))));
@@ -62,7 +62,7 @@ class OutcomeUpdateTest {
             PayoutState current = stored != null ? stored : PayoutState.none(reference);
             PayoutDecision decision = PayoutDecision.decide(current, outcome);
             Optional<UpdateItemRequest> update = OutcomeUpdate.request(table, pk, outcome, "HISTORY#x",
-                    SdkBytes.fromByteArray(new byte[16]), "attempt", T0, stuck);
+                    List.of(SdkBytes.fromByteArray(new byte[16])), null, "attempt", T0, stuck);
             int[] counts = byTarget.computeIfAbsent(outcome.status(), s -> new int[3]);
             Map<String, AttributeValue> written = null;
             if (update.isPresent()) {
@@ -124,17 +124,17 @@ class OutcomeUpdateTest {
 
     @Test
     void aRefundAddsToTheRefundedTotalInTheWriteItself() {
-        String pk = PayoutLedger.payoutKey("ou-refund");
+        String pk = PayoutItems.payoutKey("ou-refund");
         PayoutState paid = PayoutState.none("ou-refund").applied(PayoutOutcome.builder("ou-refund", PayoutStatus.PAID)
                 .provider("test").amount(Money.parse("10.00", "USD")).receivedAt(T0).build(), PayoutStatus.PAID, BigDecimal.ZERO);
         db.putItem(b -> b.tableName(table).item(PayoutItems.stateItem(pk, paid, T0, null)));
         for (int i = 1; i <= 3; i++) {
             PayoutOutcome refund = PayoutOutcome.builder("ou-refund", PayoutStatus.PARTIALLY_REFUNDED).provider("test")
                     .adjustmentId("r" + i).adjustmentAmount(Money.parse("2.50", "USD")).receivedAt(T0.plusSeconds(i)).build();
-            db.updateItem(OutcomeUpdate.request(table, pk, refund, "HISTORY#r" + i, PayoutLedger.seenKey(refund.dedupKey()),
-                    "a" + i, T0, stuck).orElseThrow());
+            db.updateItem(OutcomeUpdate.request(table, pk, refund, "HISTORY#r" + i,
+                    List.of(PayoutLedger.seenKey(refund.dedupKey())), null, "a" + i, T0, stuck).orElseThrow());
         }
-        Map<String, AttributeValue> item = db.getItem(b -> b.tableName(table).key(PayoutLedger.key(pk, "STATE"))
+        Map<String, AttributeValue> item = db.getItem(b -> b.tableName(table).key(PayoutItems.key(pk, PayoutItems.STATE_SK))
                 .consistentRead(true)).item();
         assertEquals(0, new BigDecimal("7.50").compareTo(new BigDecimal(item.get("refunded").n())));
         assertEquals(0, new BigDecimal("2.50").compareTo(new BigDecimal(item.get(PayoutItems.REFUNDABLE).n())));
@@ -143,8 +143,8 @@ class OutcomeUpdateTest {
         PayoutOutcome tooMuch = PayoutOutcome.builder("ou-refund", PayoutStatus.PARTIALLY_REFUNDED).provider("test")
                 .adjustmentId("r9").adjustmentAmount(Money.parse("2.51", "USD")).receivedAt(T0).build();
         try {
-            db.updateItem(OutcomeUpdate.request(table, pk, tooMuch, "HISTORY#r9", PayoutLedger.seenKey(tooMuch.dedupKey()),
-                    "a9", T0, stuck).orElseThrow());
+            db.updateItem(OutcomeUpdate.request(table, pk, tooMuch, "HISTORY#r9",
+                    List.of(PayoutLedger.seenKey(tooMuch.dedupKey())), null, "a9", T0, stuck).orElseThrow());
             fail("a refund beyond what is left must not apply in the one write");
         } catch (ConditionalCheckFailedException refused) {
             assertEquals("4", refused.item().get("version").n(), "the stored payout comes back with the refusal");
@@ -152,7 +152,7 @@ class OutcomeUpdateTest {
         PayoutOutcome rest = PayoutOutcome.builder("ou-refund", PayoutStatus.REFUNDED).provider("test")
                 .adjustmentId("r4").adjustmentAmount(Money.parse("2.5", "USD")).receivedAt(T0).build();
         Map<String, AttributeValue> full = db.updateItem(OutcomeUpdate.request(table, pk, rest, "HISTORY#r4",
-                PayoutLedger.seenKey(rest.dedupKey()), "a4", T0, stuck).orElseThrow()).attributes();
+                List.of(PayoutLedger.seenKey(rest.dedupKey())), null, "a4", T0, stuck).orElseThrow()).attributes();
         assertEquals("refunded", full.get("status").s());
         assertEquals(0, BigDecimal.ZERO.compareTo(new BigDecimal(full.get(PayoutItems.REFUNDABLE).n())));
     }

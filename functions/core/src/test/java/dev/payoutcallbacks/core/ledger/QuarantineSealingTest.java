@@ -89,9 +89,10 @@ class QuarantineSealingTest {
         String b = quarantine.store("pivot", CallbackRejected.Reason.MALFORMED, "x", request("{\"b\":2"), Map.of());
         Map<String, AttributeValue> itemA = TestTables.dynamo().client().getItem(r -> r.tableName(table)
                 .key(TestTables.key("QUARANTINE#pivot", a))).item();
-        TestTables.dynamo().client().updateItem(r -> r.tableName(table).key(TestTables.key("QUARANTINE#pivot", b))
-                .updateExpression("SET sealedBody = :s, bodyKey = :k")
-                .expressionAttributeValues(Map.of(":s", itemA.get("sealedBody"), ":k", itemA.get("bodyKey"))));
+        TestTables.dynamo().client().updateItem(new Expressions()
+                .set(PayoutItems.SEALED_BODY, itemA.get(PayoutItems.SEALED_BODY))
+                .set(PayoutItems.BODY_KEY, itemA.get(PayoutItems.BODY_KEY))
+                .updateItem(table, TestTables.key("QUARANTINE#pivot", b)).build());
         Quarantine.Entry moved = quarantine.list("pivot").stream().filter(e -> e.id().equals(b)).findFirst().orElseThrow();
         assertThrows(IllegalStateException.class, moved::rawBody);
     }

@@ -49,13 +49,13 @@ public final class StubDynamoDb implements DynamoDbClient {
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
         checkKey(request.key());
         Map<String, AttributeValue> values = request.expressionAttributeValues();
-        AttributeValue sealed = values == null ? null : values.get(":sealed");
+        AttributeValue sealed = values == null ? null : values.get(":sealedBody");
         if (sealed != null) {
             // A quarantine write: the body is sealed; opened as a replay would, to check it is the exact bytes.
             Map<String, AttributeValue> item = new java.util.HashMap<>(request.key());
             item.put("sealedBody", sealed);
-            item.put("bodyKey", values.get(":dataKey"));
-            item.put("bodyKeyId", values.get(":keyId"));
+            item.put("bodyKey", values.get(":bodyKey"));
+            item.put("bodyKeyId", values.get(":bodyKeyId"));
             quarantinedBodies.add(opener.apply(item));
             return UpdateItemResponse.builder().build();
         }
