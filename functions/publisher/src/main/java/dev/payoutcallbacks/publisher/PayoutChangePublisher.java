@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import dev.payoutcallbacks.core.ledger.PayoutHistory;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * DynamoDB Streams of the payouts table → each payout's HISTORY# items, and one PayoutStatusChanged
@@ -94,11 +96,16 @@ public final class PayoutChangePublisher implements RequestHandler<DynamodbEvent
 
     /** This build's handling: the history item first (so a change is never published before it is in history). */
     Optional<PayoutStatusChanged> recordAndRead(DynamodbEvent.DynamodbStreamRecord record) {
-        if (history != null && record.getDynamodb() != null) {
-            history.record(StreamImages.toSdk(record.getDynamodb().getOldImage()),
-                    StreamImages.toSdk(record.getDynamodb().getNewImage()));
+        StreamRecord stream = record.getDynamodb();
+        if (stream == null) {
+            throw new IllegalArgumentException("stream record without keys");
         }
-        return StateChanges.from(record);
+        Map<String, AttributeValue> before = StreamImages.toSdk(stream.getOldImage());
+        Map<String, AttributeValue> after = StreamImages.toSdk(stream.getNewImage());
+        if (history != null) {
+            history.record(before, after);
+        }
+        return StateChanges.from(record.getEventName(), StreamImages.toSdk(stream.getKeys()), before, after);
     }
 
     /** Where events go (the local run reads a StdoutSink's recent events). */

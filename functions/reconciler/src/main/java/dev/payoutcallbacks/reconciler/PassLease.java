@@ -1,8 +1,14 @@
 package dev.payoutcallbacks.reconciler;
 
+import static dev.payoutcallbacks.core.ledger.PayoutItems.n;
+import static dev.payoutcallbacks.core.ledger.PayoutItems.s;
+
+import dev.payoutcallbacks.core.ledger.Expressions;
+import dev.payoutcallbacks.core.ledger.PayoutItems;
 import dev.payoutcallbacks.core.ledger.PayoutTable;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -18,6 +24,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 final class PassLease {
     static final String PK = "RECONCILER#LEASE";
     static final String SK = "LEASE";
+    private static final String HOLDER = "holder";
+    private static final String LEASE_UNTIL = "leaseUntil";
 
     private final PayoutTable table;
     private final Clock clock;
@@ -30,12 +38,11 @@ final class PassLease {
     /** Takes the lease for {@code holder} until now + {@code duration}; false when another pass holds it. */
     boolean acquire(String holder, Duration duration) {
         long now = clock.millis();
+        Expressions free = new Expressions();
+        free.condition(free.notExists(PayoutItems.PK) + " OR " + free.compare(LEASE_UNTIL, "<", n(now))
+                + " OR " + free.equal(HOLDER, s(holder)));
         try {
-            table.client().putItem(b -> b.tableName(table.name())
-                    .item(Map.of("pk", s(PK), "sk", s(SK), "holder", s(holder),
-                            "leaseUntil", n(now + duration.toMillis())))
-                    .conditionExpression("attribute_not_exists(pk) OR leaseUntil < :now OR holder = :me")
-                    .expressionAttributeValues(Map.of(":now", n(now), ":me", s(holder))));
+            table.client().putItem(free.putItem(table.name(), lease(holder, now + duration.toMillis())).build());
             return true;
         } catch (ConditionalCheckFailedException heldByAnother) {
             return false;
@@ -44,22 +51,19 @@ final class PassLease {
 
     /** Gives the lease back (expires it now) if {@code holder} still holds it. */
     void release(String holder) {
-        long now = clock.millis();
+        Expressions held = new Expressions();
+        held.condition(held.equal(HOLDER, s(holder)));
         try {
-            table.client().putItem(b -> b.tableName(table.name())
-                    .item(Map.of("pk", s(PK), "sk", s(SK), "holder", s(holder), "leaseUntil", n(now - 1)))
-                    .conditionExpression("holder = :me")
-                    .expressionAttributeValues(Map.of(":me", s(holder))));
+            table.client().putItem(held.putItem(table.name(), lease(holder, clock.millis() - 1)).build());
         } catch (ConditionalCheckFailedException takenOver) {
             // our lease expired and another pass took it: leave theirs alone
         }
     }
 
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
-
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
+    private static Map<String, AttributeValue> lease(String holder, long untilMillis) {
+        Map<String, AttributeValue> item = new HashMap<>(PayoutItems.key(PK, SK));
+        item.put(HOLDER, s(holder));
+        item.put(LEASE_UNTIL, n(untilMillis));
+        return item;
     }
 }
