@@ -37,8 +37,8 @@ public final class ReviewQueue {
 
     public Page list(int limit, Cursor after) {
         Expressions waiting = new Expressions();
-        QueryResponse page = table.client().query(waiting.condition(waiting.equal(REVIEW_QUEUE, s(PayoutItems.REVIEW)))
-                .query(table.name()).indexName(REVIEW_QUEUE_INDEX)
+        waiting.condition(waiting.equal(REVIEW_QUEUE, s(PayoutItems.REVIEW)));
+        QueryResponse page = table.client().query(waiting.query(table.name()).indexName(REVIEW_QUEUE_INDEX)
                 .limit(limit).exclusiveStartKey(Cursor.startKey(after)).build());
         List<Flagged> flagged = new ArrayList<>();
         for (Map<String, AttributeValue> item : page.items()) {

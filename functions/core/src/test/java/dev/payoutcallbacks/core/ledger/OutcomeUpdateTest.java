@@ -134,8 +134,8 @@ class OutcomeUpdateTest {
             db.updateItem(OutcomeUpdate.request(table, pk, refund, "HISTORY#r" + i,
                     List.of(PayoutLedger.seenKey(refund.dedupKey())), null, "a" + i, T0, stuck).orElseThrow());
         }
-        Map<String, AttributeValue> item = db.getItem(b -> b.tableName(table).key(PayoutItems.key(pk, PayoutItems.STATE_SK))
-                .consistentRead(true)).item();
+        Map<String, AttributeValue> item = db.getItem(b -> b.tableName(table)
+                .key(PayoutItems.key(pk, PayoutItems.STATE_SK)).consistentRead(true)).item();
         assertEquals(0, new BigDecimal("7.50").compareTo(new BigDecimal(item.get("refunded").n())));
         assertEquals(0, new BigDecimal("2.50").compareTo(new BigDecimal(item.get(PayoutItems.REFUNDABLE).n())));
         assertEquals("partially_refunded", item.get("status").s());

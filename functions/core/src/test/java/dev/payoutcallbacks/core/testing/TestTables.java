@@ -2,6 +2,7 @@ package dev.payoutcallbacks.core.testing;
 
 import dev.payoutcallbacks.core.ledger.LedgerSettings;
 import dev.payoutcallbacks.core.ledger.PayoutHistory;
+import dev.payoutcallbacks.core.ledger.PayoutItems;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
@@ -61,7 +62,7 @@ public final class TestTables {
 
     /** Items whose sort key starts with the prefix (STATE, HISTORY#, ...). */
     public static java.util.List<Map<String, AttributeValue>> items(String table, String skPrefix) {
-        return scan(table).stream().filter(i -> i.get("sk").s().startsWith(skPrefix)).toList();
+        return scan(table).stream().filter(i -> i.get(PayoutItems.SK).s().startsWith(skPrefix)).toList();
     }
 
     /**
@@ -79,9 +80,6 @@ public final class TestTables {
     }
 
     public static Map<String, AttributeValue> key(String pk, String sk) {
-        Map<String, AttributeValue> key = new HashMap<>();
-        key.put("pk", AttributeValue.fromS(pk));
-        key.put("sk", AttributeValue.fromS(sk));
-        return key;
+        return new HashMap<>(PayoutItems.key(pk, sk));
     }
 }
