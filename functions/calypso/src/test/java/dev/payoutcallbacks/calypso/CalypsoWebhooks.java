@@ -56,12 +56,12 @@ final class CalypsoWebhooks {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("sign", sign(body, secret));
         headers.put("key", PUBLIC_KEY);
-        return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8), headers, null, null, "203.0.113.10",
+        return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8), headers, "203.0.113.10",
                 "req-1", RECEIVED);
     }
 
     static CallbackRequest requestWith(String body, Map<String, String> headers) {
-        return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8), headers, null, null, "203.0.113.10",
+        return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8), headers, "203.0.113.10",
                 "req-1", RECEIVED);
     }
 }

@@ -56,7 +56,7 @@ class CommPixCallbacksTest {
         for (int i = 0; i + 1 < headerPairs.length; i += 2) {
             headers.put(headerPairs[i], headerPairs[i + 1]);
         }
-        return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8), headers, null, null, sourceIp, "req-1", T);
+        return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8), headers, sourceIp, "req-1", T);
     }
 
     private PayoutOutcome only(String body) throws CallbackRejected {

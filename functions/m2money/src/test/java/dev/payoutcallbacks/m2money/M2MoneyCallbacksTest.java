@@ -31,7 +31,7 @@ class M2MoneyCallbacksTest {
 
     private static CallbackRequest request(String body) {
         return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8),
-                Map.of("signature", M2MoneyPayloads.signature(body)), null, null, "203.0.113.10", "req-1",
+                Map.of("signature", M2MoneyPayloads.signature(body)), "203.0.113.10", "req-1",
                 Instant.parse("2026-11-21T08:00:00Z"));
     }
 

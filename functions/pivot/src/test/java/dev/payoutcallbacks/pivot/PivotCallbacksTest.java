@@ -48,7 +48,7 @@ class PivotCallbacksTest {
     }
 
     private static CallbackRequest request(String body) {
-        return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8), Map.of("X-API-Key", "k-new"), null, null,
+        return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8), Map.of("X-API-Key", "k-new"),
                 "10.0.0.1", "req", Instant.parse("2026-11-21T08:00:00Z"));
     }
 
@@ -116,9 +116,9 @@ class PivotCallbacksTest {
     @Test
     void apiKeyIsCheckedAgainstEveryRotatedKey() {
         assertTrue(pivot.authentic(request("{}")));
-        assertFalse(pivot.authentic(new CallbackRequest(new byte[0], Map.of("x-api-key", "k-other"), null, null, null, null,
+        assertFalse(pivot.authentic(new CallbackRequest(new byte[0], Map.of("x-api-key", "k-other"), null, null,
                 Instant.now())));
-        assertFalse(pivot.authentic(new CallbackRequest(new byte[0], Map.of(), null, null, null, null, Instant.now())));
+        assertFalse(pivot.authentic(new CallbackRequest(new byte[0], Map.of(), null, null, Instant.now())));
     }
 
     @Test

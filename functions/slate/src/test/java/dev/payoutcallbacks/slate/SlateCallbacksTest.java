@@ -33,7 +33,7 @@ class SlateCallbacksTest {
 
     private static CallbackRequest request(String body, String secret) {
         return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8),
-                secret == null ? Map.of() : Map.of("x-internal-secret", secret), null, null, "10.0.0.1", "req",
+                secret == null ? Map.of() : Map.of("x-internal-secret", secret), "10.0.0.1", "req",
                 Instant.parse("2026-11-21T08:00:00Z"));
     }
 

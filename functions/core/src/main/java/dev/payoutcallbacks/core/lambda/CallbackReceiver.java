@@ -101,7 +101,7 @@ public final class CallbackReceiver {
      */
     void primeTranslation() {
         CallbackRequest sample = new CallbackRequest("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                java.util.Map.of(), null, null, "127.0.0.1", "priming", clock.instant());
+                java.util.Map.of(), "127.0.0.1", "priming", clock.instant());
         RuntimeSecrets.priming(() -> {
             try {
                 provider.authentic(sample);
@@ -261,7 +261,7 @@ public final class CallbackReceiver {
                 if (!chosen || (entry.replayed() && !force)) {
                     continue;
                 }
-                CallbackRequest request = new CallbackRequest(entry.rawBody(), entry.headers(), null, null, null,
+                CallbackRequest request = new CallbackRequest(entry.rawBody(), entry.headers(), null,
                         "replay-" + entry.id(), clock.instant());
                 ObjectNode r = results.addObject().put("id", entry.id());
                 String outcome;

@@ -30,8 +30,7 @@ public final class LambdaRequests {
         var ctx = event.getRequestContext();
         String sourceIp = ctx != null && ctx.getHttp() != null ? ctx.getHttp().getSourceIp() : null;
         String requestId = ctx != null ? ctx.getRequestId() : null;
-        return new CallbackRequest(body, event.getHeaders(), event.getPathParameters(), event.getQueryStringParameters(),
-                sourceIp, requestId, receivedAt, iamPrincipal(event));
+        return new CallbackRequest(body, event.getHeaders(), sourceIp, requestId, receivedAt, iamPrincipal(event));
     }
 
     /** The internal caller of an API Gateway event ({@link InternalAuth#caller(String, String)}), or null. */

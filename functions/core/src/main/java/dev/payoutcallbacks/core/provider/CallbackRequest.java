@@ -10,30 +10,25 @@ import java.util.TreeMap;
 public final class CallbackRequest {
     private final byte[] body;
     private final Map<String, String> headers;
-    private final Map<String, String> pathParameters;
-    private final Map<String, String> queryParameters;
     private final String sourceIp;
     private final String requestId;
     private final Instant receivedAt;
     private final String principal;
 
-    public CallbackRequest(byte[] body, Map<String, String> headers, Map<String, String> pathParameters,
-                           Map<String, String> queryParameters, String sourceIp, String requestId, Instant receivedAt) {
-        this(body, headers, pathParameters, queryParameters, sourceIp, requestId, receivedAt, null);
+    public CallbackRequest(byte[] body, Map<String, String> headers, String sourceIp, String requestId,
+                           Instant receivedAt) {
+        this(body, headers, sourceIp, requestId, receivedAt, null);
     }
 
     /** {@code principal}: the caller API Gateway authenticated with SigV4 (AWS_IAM routes), or null. */
-    public CallbackRequest(byte[] body, Map<String, String> headers, Map<String, String> pathParameters,
-                           Map<String, String> queryParameters, String sourceIp, String requestId, Instant receivedAt,
-                           String principal) {
+    public CallbackRequest(byte[] body, Map<String, String> headers, String sourceIp, String requestId,
+                           Instant receivedAt, String principal) {
         this.principal = principal;
         this.body = body == null ? new byte[0] : body;
         this.headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         if (headers != null) {
             this.headers.putAll(headers);
         }
-        this.pathParameters = pathParameters == null ? Map.of() : pathParameters;
-        this.queryParameters = queryParameters == null ? Map.of() : queryParameters;
         this.sourceIp = sourceIp;
         this.requestId = requestId;
         this.receivedAt = receivedAt;
@@ -54,14 +49,6 @@ public final class CallbackRequest {
 
     public String header(String name) {
         return headers.get(name.toLowerCase(Locale.ROOT));
-    }
-
-    public String pathParameter(String name) {
-        return pathParameters.get(name);
-    }
-
-    public String queryParameter(String name) {
-        return queryParameters.get(name);
     }
 
     public String sourceIp() {

@@ -38,7 +38,7 @@ class QuarantineSealingTest {
             + "\"firstName\":\"Testpayee\",\"email\":\"payee.fake@example.invalid\",\"phone\":\"9876501234\",";
 
     private static CallbackRequest request(String body) {
-        return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8), Map.of("Signature", "abc"), null, null, null,
+        return new CallbackRequest(body.getBytes(StandardCharsets.UTF_8), Map.of("Signature", "abc"), null,
                 "req-1", Instant.parse("2026-11-21T08:00:00Z"));
     }
 

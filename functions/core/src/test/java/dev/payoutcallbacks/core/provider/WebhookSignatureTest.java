@@ -61,7 +61,7 @@ class WebhookSignatureTest {
     @Test
     void readsItsHeaderFromTheRequestCaseInsensitively() {
         SharedSecrets secrets = SharedSecrets.parse("s3cret");
-        CallbackRequest request = new CallbackRequest(BODY, Map.of("signature", HEX256.sign(BODY, "s3cret")), null, null,
+        CallbackRequest request = new CallbackRequest(BODY, Map.of("signature", HEX256.sign(BODY, "s3cret")),
                 null, "r", null);
         assertTrue(HEX256.verify(request, secrets));
         assertEquals(WebhookSignature.Failure.MISSING, B64_512.check(request, secrets));
