@@ -19,8 +19,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.ledger.Quarantine;
+import dev.payoutcallbacks.core.payout.Money;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
+import dev.payoutcallbacks.core.testing.ProviderFixture.Adjustments;
 import dev.payoutcallbacks.core.testing.TestTables;
 import dev.payoutcallbacks.correctness.support.Deliverer;
 import dev.payoutcallbacks.correctness.support.Evidence;
@@ -33,10 +36,13 @@ import dev.payoutcallbacks.correctness.support.LedgerAudit;
 import dev.payoutcallbacks.correctness.support.Providers;
 import dev.payoutcallbacks.correctness.support.ReferenceModel.Amount;
 import dev.payoutcallbacks.correctness.support.ReferenceModel.Event;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +78,10 @@ class FaultInjectionTest {
     private static Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> viaProxy;
     private static Map<String, Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>> direct;
     private static final Map<String, Function<String, Fault>> ARMED = new ConcurrentHashMap<>();
-    private static final Histories BODIES = new Histories(7);
+    /** The spellings the fixtures pick among (guarded: cases run in parallel). */
+    private static final Random FORMS = new Random(7);
+    /** The unknown event and the bulk notice below are Pivot's documented callbacks. */
+    private static final String PIVOT = "pivot";
 
     @BeforeAll
     static void start() {
@@ -100,23 +109,67 @@ class FaultInjectionTest {
 
     /** What the faulted delivery is: the payout's earlier outcome (if any) and the faulted one. */
     enum Shape {
-        NEW_PAYOUT_APPLIED(Providers.SLATE, null, PayoutStatus.PAID, "APPLIED"),
-        STORED_PAYOUT_APPLIED(Providers.M2MONEY, PayoutStatus.PAID, PayoutStatus.REVERSED, "APPLIED"),
-        REFUND_APPLIED(Providers.COMMPIX, PayoutStatus.PAID, PayoutStatus.PARTIALLY_REFUNDED, "APPLIED"),
-        CONFLICT(Providers.PIVOT, PayoutStatus.PAID, PayoutStatus.FAILED, "CONFLICT"),
-        STALE(Providers.CALYPSO, PayoutStatus.PAID, PayoutStatus.PENDING, "STALE");
+        NEW_PAYOUT_APPLIED(null, PayoutStatus.PAID, "APPLIED"),
+        STORED_PAYOUT_APPLIED(PayoutStatus.PAID, PayoutStatus.REVERSED, "APPLIED"),
+        REFUND_APPLIED(PayoutStatus.PAID, PayoutStatus.PARTIALLY_REFUNDED, "APPLIED"),
+        CONFLICT(PayoutStatus.PAID, PayoutStatus.FAILED, "CONFLICT"),
+        STALE(PayoutStatus.PAID, PayoutStatus.PENDING, "STALE");
 
-        final String provider;
         final PayoutStatus before;
         final PayoutStatus faulted;
         final String expected;
 
-        Shape(String provider, PayoutStatus before, PayoutStatus faulted, String expected) {
-            this.provider = provider;
+        Shape(PayoutStatus before, PayoutStatus faulted, String expected) {
             this.before = before;
             this.faulted = faulted;
             this.expected = expected;
         }
+
+        /** The shape's outcomes as {@code provider} says them for a payout, or null where it cannot say one. */
+        List<Event> events(ProviderFixture provider, String reference) {
+            Amount amount = amount(provider);
+            Amount carried = provider.carriesAmount() ? amount : null;
+            List<Event> events = new ArrayList<>();
+            if (before != null) {
+                events.add(new Event(reference, before, null, carried, null, null, null));
+            }
+            switch (faulted) {
+                case REVERSED -> events.add(new Event(reference, PayoutStatus.REVERSED, null, amount, amount, null, null));
+                case PARTIALLY_REFUNDED -> {
+                    BigDecimal quarter = amount.value().divide(BigDecimal.valueOf(4), amount.value().scale(), RoundingMode.DOWN);
+                    events.add(new Event(reference, PayoutStatus.PARTIALLY_REFUNDED, null, amount,
+                            new Amount(quarter, amount.currency()), "rf-" + reference, quarter.toPlainString()));
+                }
+                // An open stage its callbacks say without an amount.
+                case PENDING -> provider.openStages().stream()
+                        .map(stage -> new Event(reference, PayoutStatus.PENDING, stage, null, null, null, null))
+                        .filter(e -> says(provider, e)).findFirst().ifPresent(events::add);
+                default -> events.add(new Event(reference, faulted, null, carried, null, null, null));
+            }
+            boolean said = events.size() == (before == null ? 1 : 2) && events.stream().allMatch(e -> says(provider, e));
+            return said ? events : null;
+        }
+    }
+
+    /**
+     * The provider each shape is sent through: the first (in template order) that can say it and has no shape yet,
+     * so the shapes spread over the providers; else the first that can say it.
+     */
+    private static final Map<Shape, ProviderFixture> PROVIDER_OF = spread();
+
+    private static Map<Shape, ProviderFixture> spread() {
+        Map<Shape, ProviderFixture> chosen = new EnumMap<>(Shape.class);
+        for (Shape shape : Shape.values()) {
+            List<ProviderFixture> able = Providers.all().stream().filter(f -> shape.events(f, "probe") != null).toList();
+            chosen.put(shape, able.stream().filter(f -> !chosen.containsValue(f)).findFirst().orElse(able.get(0)));
+        }
+        return chosen;
+    }
+
+    /** A payout amount of the provider's (the same for every case). */
+    private static Amount amount(ProviderFixture provider) {
+        Money money = provider.amount(new Random(1));
+        return new Amount(money.amount(), money.currency());
     }
 
     record Case(String operation, Fault fault, boolean persistent, Shape shape) {
@@ -200,34 +253,18 @@ class FaultInjectionTest {
         long started = System.nanoTime();
         List<String> problems = new ArrayList<>();
         Shape s = c.shape();
-        Amount amount = switch (s.provider) {
-            case Providers.PIVOT -> Amount.of("250000", "IDR");
-            case Providers.M2MONEY -> Amount.of("1500.00", "INR");
-            case Providers.COMMPIX -> Amount.of("10.00", "BRL");
-            case Providers.CALYPSO -> Amount.of("12.5", "USDT_TRX");
-            default -> Amount.of("250.00", "USD");
-        };
-        boolean carriesAmount = !s.provider.equals(Providers.CALYPSO);
-        List<Event> events = new ArrayList<>();
+        ProviderFixture fixture = PROVIDER_OF.get(s);
+        String provider = fixture.provider();
+        Amount amount = amount(fixture);
+        List<Event> events = s.events(fixture, reference);
+        Event faulted = events.get(events.size() - 1);
         if (s.before != null) {
-            events.add(new Event(reference, s.before, null, carriesAmount ? amount : null, null, null, null));
-        }
-        Event faulted = switch (s.faulted) {
-            case REVERSED -> new Event(reference, PayoutStatus.REVERSED, null, amount, amount, null, null);
-            case PARTIALLY_REFUNDED -> new Event(reference, PayoutStatus.PARTIALLY_REFUNDED, null, amount,
-                    Amount.of("3.00", "BRL"), "rf-" + reference, "3.00");
-            case PENDING -> new Event(reference, PayoutStatus.PENDING, "IN_PROGRESS", null, null, null, null);
-            default -> new Event(reference, s.faulted, null, carriesAmount ? amount : null, null, null, null);
-        };
-        events.add(faulted);
-        if (s.before != null) {
-            APIGatewayV2HTTPResponse setup = direct.get(s.provider).apply(
-                    Providers.signed(s.provider, body(s.provider, amount, events.get(0))));
+            APIGatewayV2HTTPResponse setup = direct.get(provider).apply(Providers.signed(provider, body(fixture, events.get(0))));
             if (setup.getStatusCode() != 200) {
                 problems.add("setup answered " + setup.getStatusCode() + " " + setup.getBody());
             }
         }
-        String faultedBody = body(s.provider, amount, faulted);
+        String faultedBody = body(fixture, faulted);
         AtomicBoolean cleared = new AtomicBoolean();
         AtomicInteger left = new AtomicInteger(1);
         ARMED.put("\"PAYOUT#" + reference + "\"", operation -> {
@@ -237,7 +274,7 @@ class FaultInjectionTest {
             return c.persistent() || left.getAndDecrement() > 0 ? c.fault() : PASS;
         });
 
-        APIGatewayV2HTTPResponse first = viaProxy.get(s.provider).apply(Providers.signed(s.provider, faultedBody));
+        APIGatewayV2HTTPResponse first = viaProxy.get(provider).apply(Providers.signed(provider, faultedBody));
         cleared.set(true); // the fault clears; the provider retries
         int firstStatus = first.getStatusCode();
         String firstResult = firstStatus == 200 ? Providers.body(first).path("result").asText() : "-";
@@ -250,7 +287,7 @@ class FaultInjectionTest {
         APIGatewayV2HTTPResponse last = first;
         while (last.getStatusCode() >= 500 && retries < 5) {
             retries++;
-            last = viaProxy.get(s.provider).apply(Providers.signed(s.provider, faultedBody));
+            last = viaProxy.get(provider).apply(Providers.signed(provider, faultedBody));
         }
         String finalResult = last.getStatusCode() == 200 ? Providers.body(last).path("result").asText() : "-";
         if (last.getStatusCode() != 200) {
@@ -261,7 +298,7 @@ class FaultInjectionTest {
             problems.add("final answer " + finalResult + ", expected " + s.expected + " (or DUPLICATE when the 5xx'd write had committed)");
         }
         // One more replay: a duplicate, nothing changes.
-        APIGatewayV2HTTPResponse replay = direct.get(s.provider).apply(Providers.signed(s.provider, faultedBody));
+        APIGatewayV2HTTPResponse replay = direct.get(provider).apply(Providers.signed(provider, faultedBody));
         if (replay.getStatusCode() != 200 || !Providers.body(replay).path("result").asText().equals("DUPLICATE")) {
             problems.add("replay answered " + replay.getStatusCode() + " " + replay.getBody());
         }
@@ -274,7 +311,7 @@ class FaultInjectionTest {
         LedgerAudit audit = new LedgerAudit(TestTables.dynamo().client(), table, 1);
         long markers = audit.markers(reference).stream().filter(k -> k.equals(LedgerAudit.seenKey(faulted.dedupKey()))).count();
         List<Planned> planned = events.stream().map(e -> new Planned(e, List.of())).toList();
-        audit.audit(new Payout(reference, s.provider, amount.currency(), amount, planned, false),
+        audit.audit(new Payout(reference, provider, amount.currency(), amount, planned, false),
                 events.stream().map(Event::dedupKey).collect(Collectors.toSet()));
         problems.addAll(audit.mismatches);
         if (effects != 1 || markers != 1) {
@@ -284,10 +321,15 @@ class FaultInjectionTest {
                 (System.nanoTime() - started) / 1_000_000, problems);
     }
 
-    private static String body(String provider, Amount amount, Event e) {
-        synchronized (BODIES) {
-            return BODIES.body(provider, amount, e);
+    private static String body(ProviderFixture provider, Event e) {
+        synchronized (FORMS) {
+            return provider.body(Histories.outcome(e), FORMS);
         }
+    }
+
+    /** Whether the provider's own callbacks can say the outcome (the spelling drawn does not decide it). */
+    private static boolean says(ProviderFixture provider, Event e) {
+        return provider.body(Histories.outcome(e), new Random(0)) != null;
     }
 
     /** The quarantine write and the batch-notice write under lost answers and 5xx (cases in parallel). */
@@ -323,15 +365,15 @@ class FaultInjectionTest {
         AtomicBoolean cleared = new AtomicBoolean();
         AtomicInteger left = new AtomicInteger(1);
         ARMED.put(id, op -> op.equals(UPDATE) && !cleared.get() && (persistent || left.getAndDecrement() > 0) ? fault : PASS);
-        APIGatewayV2HTTPResponse first = viaProxy.get(Providers.PIVOT).apply(Providers.signed(Providers.PIVOT, body));
+        APIGatewayV2HTTPResponse first = viaProxy.get(PIVOT).apply(Providers.signed(PIVOT, body));
         cleared.set(true);
         APIGatewayV2HTTPResponse last = first;
         int retries = 0;
         while (last.getStatusCode() >= 500 && retries++ < 5) {
-            last = viaProxy.get(Providers.PIVOT).apply(Providers.signed(Providers.PIVOT, body));
+            last = viaProxy.get(PIVOT).apply(Providers.signed(PIVOT, body));
         }
         ARMED.remove(id);
-        List<Quarantine.Entry> entries = quarantine.list("pivot").stream().filter(e -> e.id().equals(id)).toList();
+        List<Quarantine.Entry> entries = quarantine.list(PIVOT).stream().filter(e -> e.id().equals(id)).toList();
         String line = "quarantine UpdateItem " + fault + (persistent ? " (every attempt)" : " (once)")
                 + " first=" + first.getStatusCode() + " providerRetries=" + retries + " final=" + last.getStatusCode()
                 + " entries=" + entries.size() + " deliveriesCounted=" + (entries.isEmpty() ? 0 : entries.get(0).deliveries());
@@ -346,9 +388,9 @@ class FaultInjectionTest {
         String body = "{\"event\":\"PAYOUT.DONE\",\"data\":{\"uuid\":\"" + batch + "\",\"payoutResults\":{\"totalSuccessCount\":1}}}";
         AtomicInteger left = new AtomicInteger(1);
         ARMED.put(batch, op -> op.equals(PUT) && left.getAndDecrement() > 0 ? DROP_AFTER_COMMIT : PASS);
-        APIGatewayV2HTTPResponse answer = viaProxy.get(Providers.PIVOT).apply(Providers.signed(Providers.PIVOT, body));
+        APIGatewayV2HTTPResponse answer = viaProxy.get(PIVOT).apply(Providers.signed(PIVOT, body));
         ARMED.remove(batch);
-        long notices = TestTables.scan(table).stream().filter(i -> i.get("pk").s().equals("BATCH#pivot#" + batch)).count();
+        long notices = TestTables.scan(table).stream().filter(i -> i.get("pk").s().equals("BATCH#" + PIVOT + "#" + batch)).count();
         String line = "batch notice PutItem DROP_AFTER_COMMIT (once) first=" + answer.getStatusCode() + " "
                 + Providers.body(answer).path("result").asText() + " notices=" + notices;
         return answer.getStatusCode() == 200 && notices == 1 ? line : "PROBLEM " + line;
@@ -396,11 +438,14 @@ class FaultInjectionTest {
             Deliverer deliverer = new Deliverer(Providers.handlers(Providers.environment(soakTable, soak.endpoint())));
             Histories generator = new Histories(seed);
             String run = "f" + Long.toString(seed, 36);
+            List<String> providers = Providers.names();
             List<Payout> normal = new ArrayList<>();
             for (int i = 0; i < histories; i++) {
-                normal.add(generator.payout(run, Providers.ALL.get(i % Providers.ALL.size())));
+                normal.add(generator.payout(run, providers.get(i % providers.size())));
             }
-            List<Payout> hot = List.of(generator.hot(run, Providers.SLATE), generator.hot(run, Providers.COMMPIX));
+            // Hot payouts where refunds pile up on one payout.
+            List<Payout> hot = Providers.all().stream().filter(f -> f.adjustments() != Adjustments.REVERSAL)
+                    .map(f -> generator.hot(run, f.provider())).toList();
             deliverer.run(Deliverer.schedule(generator, normal, hot, 12), 8);
             soak.passAll();
 
@@ -441,20 +486,22 @@ class FaultInjectionTest {
     @Test
     void aConflictRacingAnApplyKeepsItsReviewFlag() throws Exception {
         String reference = "race-" + Long.toString(System.nanoTime(), 36);
-        Amount amount = Amount.of("1500.00", "INR");
-        Event paid = new Event(reference, PayoutStatus.PAID, null, amount, null, null, null);
-        Event reversed = new Event(reference, PayoutStatus.REVERSED, null, amount, amount, null, null);
-        Event failed = new Event(reference, PayoutStatus.FAILED, null, amount, null, null, null);
-        assertEquals(200, direct.get(Providers.M2MONEY).apply(Providers.signed(Providers.M2MONEY,
-                body(Providers.M2MONEY, amount, paid))).getStatusCode());
+        // A provider's own webhooks that say the success, its reversal and a failure.
+        ProviderFixture fixture = Providers.all().stream().filter(f -> !f.canonical())
+                .filter(f -> Shape.STORED_PAYOUT_APPLIED.events(f, reference) != null && Shape.CONFLICT.events(f, reference) != null)
+                .findFirst().orElseThrow();
+        String provider = fixture.provider();
+        List<Event> paidThenReversed = Shape.STORED_PAYOUT_APPLIED.events(fixture, reference);
+        Event failed = Shape.CONFLICT.events(fixture, reference).get(1);
+        assertEquals(200, direct.get(provider).apply(Providers.signed(provider, body(fixture, paidThenReversed.get(0))))
+                .getStatusCode());
 
         ARMED.put("\"PAYOUT#" + reference + "\"", op -> op.equals(UPDATE) ? HOLD : PASS);
         ExecutorService background = Executors.newSingleThreadExecutor();
-        Future<APIGatewayV2HTTPResponse> reversal = background.submit(() -> viaProxy.get(Providers.M2MONEY)
-                .apply(Providers.signed(Providers.M2MONEY, body(Providers.M2MONEY, amount, reversed))));
+        Future<APIGatewayV2HTTPResponse> reversal = background.submit(() -> viaProxy.get(provider)
+                .apply(Providers.signed(provider, body(fixture, paidThenReversed.get(1)))));
         assertTrue(proxy.awaitHolding(5_000), "the reversal's one write is held in flight");
-        JsonNode conflict = Providers.body(direct.get(Providers.M2MONEY).apply(Providers.signed(Providers.M2MONEY,
-                body(Providers.M2MONEY, amount, failed))));
+        JsonNode conflict = Providers.body(direct.get(provider).apply(Providers.signed(provider, body(fixture, failed))));
         proxy.release();
         JsonNode applied = Providers.body(reversal.get());
         ARMED.remove("\"PAYOUT#" + reference + "\"");

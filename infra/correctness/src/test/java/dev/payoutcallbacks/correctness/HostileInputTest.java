@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.ledger.Quarantine;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
 import dev.payoutcallbacks.core.testing.TestTables;
 import dev.payoutcallbacks.correctness.support.Evidence;
 import dev.payoutcallbacks.correctness.support.Providers;
@@ -57,31 +58,6 @@ class HostileInputTest {
         CallbackLog.redirect(System.out);
     }
 
-    /** A provider's valid body with two holes: %REF% (the payout reference) and %AMOUNT% (a JSON value). */
-    static final Map<String, String> TEMPLATES = new LinkedHashMap<>();
-    /** A valid amount (JSON value) for each provider's template. */
-    static final Map<String, String> AMOUNTS = new LinkedHashMap<>();
-
-    static {
-        TEMPLATES.put(Providers.SLATE, "{\"payout_reference\":\"%REF%\",\"status\":\"paid\",\"amount\":%AMOUNT%,\"currency\":\"USD\"}");
-        AMOUNTS.put(Providers.SLATE, "\"10.00\"");
-        TEMPLATES.put(Providers.PIVOT, "{\"event\":\"PAYOUT.SUCCESS\",\"data\":{\"uuid\":\"u-1\",\"payouts\":{\"referenceId\":\"%REF%\","
-                + "\"amount\":{\"currency\":\"IDR\",\"value\":%AMOUNT%},\"status\":\"SUCCESS\"}}}");
-        AMOUNTS.put(Providers.PIVOT, "\"100000\"");
-        // Calypso status events carry no amount: the numeric hole is its payout id.
-        TEMPLATES.put(Providers.CALYPSO, "{\"requestId\":\"r-1\",\"id\":\"e-1\",\"createdDate\":\"2026-11-20T09:24:58.907311\","
-                + "\"eventType\":\"PAYOUT_CHANGE_STATUS\",\"data\":{\"type\":\"PAYOUT_CHANGE_STATUS\",\"externalId\":\"%REF%\","
-                + "\"parentExternalId\":%AMOUNT%,\"payoutStatus\":\"Completed\"}}");
-        AMOUNTS.put(Providers.CALYPSO, "580001");
-        TEMPLATES.put(Providers.M2MONEY, "{\"event\":\"payout.transfer.success\",\"code\":\"0x0200\",\"message\":\"ok\","
-                + "\"data\":{\"orderRefId\":\"o-1\",\"clientRefId\":\"%REF%\",\"firstName\":\"Testpayee\",\"amount\":%AMOUNT%,"
-                + "\"status\":\"processed\",\"utr\":\"412345678901\"}}");
-        AMOUNTS.put(Providers.M2MONEY, "\"1500.00\"");
-        TEMPLATES.put(Providers.COMMPIX, "{\"type\":\"PAYOUT_COMPLETED\",\"data\":{\"id\":\"c-1\",\"externalId\":\"%REF%\","
-                + "\"amount\":%AMOUNT%,\"status\":\"COMPLETED\",\"pixKey\":\"payee.fake@example.invalid\"}}");
-        AMOUNTS.put(Providers.COMMPIX, "\"1000\"");
-    }
-
     /** What a case may be answered. */
     enum Expect {
         /** Authenticated but not applicable: 4xx, or 2xx only with a quarantine id; raw body quarantined (unless 413). */
@@ -119,17 +95,23 @@ class HostileInputTest {
         return "hostile-" + (++counter) + "-" + Long.toString(System.nanoTime(), 36);
     }
 
+    /** The provider's valid body ({@link ProviderFixture#template()}) for this reference and amount (a JSON value). */
     static String fill(String provider, String ref, String amount) {
-        return TEMPLATES.get(provider).replace("%REF%", ref).replace("%AMOUNT%", amount);
+        return Providers.fixture(provider).template().replace("%REF%", ref).replace("%AMOUNT%", amount);
+    }
+
+    /** The amount (a JSON value) of the provider's valid body. */
+    static String amount(String provider) {
+        return Providers.fixture(provider).templateAmount();
     }
 
     /** The hostile bodies for one provider. */
     static List<Hostile> cases(String provider) {
         List<Hostile> cases = new ArrayList<>();
-        String valid = fill(provider, ref(), AMOUNTS.get(provider));
-        boolean hasAmount = !provider.equals(Providers.CALYPSO);
+        String valid = fill(provider, ref(), amount(provider));
+        boolean hasAmount = Providers.fixture(provider).carriesAmount();
         // Encoding.
-        byte[] text = fill(provider, ref(), AMOUNTS.get(provider)).getBytes(StandardCharsets.UTF_8);
+        byte[] text = fill(provider, ref(), amount(provider)).getBytes(StandardCharsets.UTF_8);
         int at = new String(text, StandardCharsets.UTF_8).indexOf("hostile-");
         byte[] withBadBytes = new byte[text.length + 4];
         System.arraycopy(text, 0, withBadBytes, 0, at);
@@ -144,9 +126,9 @@ class HostileInputTest {
         cases.add(Hostile.of("UTF-8 byte order mark before the object", "\uFEFF" + valid, Expect.NOT_5XX));
         // Issue 12: an identifier with control characters is refused with a clear 400, never stored.
         cases.add(Hostile.of("NUL and control characters in the reference", fill(provider, "ref\u0000\u0001\u001f" + ref(),
-                AMOUNTS.get(provider)), Expect.REJECTED));
-        if (hasAmount && AMOUNTS.get(provider).startsWith("\"")) {
-            String amount = AMOUNTS.get(provider);
+                amount(provider)), Expect.REJECTED));
+        if (hasAmount && amount(provider).startsWith("\"")) {
+            String amount = amount(provider);
             cases.add(Hostile.of("amount string with surrounding spaces", fill(provider, ref(),
                     "\" " + amount.substring(1, amount.length() - 1) + " \""), Expect.REJECTED));
         }
@@ -188,143 +170,38 @@ class HostileInputTest {
             cases.add(Hostile.of("amount with 19 decimals", fill(provider, ref(), "\"1.0000000000000000001\""), Expect.REJECTED));
         }
         // Wrong types and missing fields.
-        for (Map.Entry<String, String> wrong : wrongTypes(provider).entrySet()) {
+        for (Map.Entry<String, String> wrong : Providers.fixture(provider).malformedBodies(ref()).entrySet()) {
             cases.add(Hostile.of(wrong.getKey(), wrong.getValue(), Expect.REJECTED));
         }
         // Over-long identifiers (DynamoDB keys are bounded: 2048 bytes partition, 1024 bytes sort key).
-        cases.add(Hostile.of("reference of 257 characters", fill(provider, "r".repeat(257), AMOUNTS.get(provider)), Expect.REJECTED));
-        cases.add(Hostile.of("reference of 256 three-byte characters", fill(provider, "\u20AC".repeat(256), AMOUNTS.get(provider)),
+        cases.add(Hostile.of("reference of 257 characters", fill(provider, "r".repeat(257), amount(provider)), Expect.REJECTED));
+        cases.add(Hostile.of("reference of 256 three-byte characters", fill(provider, "\u20AC".repeat(256), amount(provider)),
                 Expect.NOT_5XX));
         cases.add(Hostile.of("reference of 256 four-byte characters (surrogate pairs)", fill(provider,
-                "\uD83D\uDCB8".repeat(128), AMOUNTS.get(provider)), Expect.NOT_5XX));
-        for (Map.Entry<String, String> longId : longIdentifiers(provider).entrySet()) {
+                "\uD83D\uDCB8".repeat(128), amount(provider)), Expect.NOT_5XX));
+        for (Map.Entry<String, String> longId : Providers.fixture(provider).longIdentifierBodies(HostileInputTest::ref).entrySet()) {
             cases.add(Hostile.of(longId.getKey(), longId.getValue(), Expect.NOT_5XX).bug(BUG_KEY_SIZE));
         }
         return cases;
     }
 
-    /** A payout amount of zero (Comm.Pix refuses it: "a PIX transfer moves at least one centavo"). */
+    /** A payout amount of zero: refused where the provider's format refuses it, elsewhere a known bug. */
     static List<Hostile> zeroAmounts(String provider) {
         List<Hostile> cases = new ArrayList<>();
-        if (provider.equals(Providers.CALYPSO)) {
+        ProviderFixture fixture = Providers.fixture(provider);
+        if (!fixture.carriesAmount()) {
             return cases;
         }
-        String bug = provider.equals(Providers.COMMPIX) ? null : BUG_ZERO_AMOUNT;
+        String bug = fixture.refusesZeroAmount() ? null : BUG_ZERO_AMOUNT;
         cases.add(Hostile.of("zero amount number", fill(provider, ref(), "0"), Expect.REJECTED).bug(bug));
         cases.add(Hostile.of("zero amount string", fill(provider, ref(), "\"0\""), Expect.REJECTED).bug(bug));
         cases.add(Hostile.of("zero amount string with decimals", fill(provider, ref(), "\"0.00\""), Expect.REJECTED).bug(bug));
         return cases;
     }
 
-    /**
-     * Authenticated outcomes whose free-form identifiers end up in DynamoDB keys (the dedup marker's sort key
-     * holds the reference, an open stage, a refund or reversal id): answered, never a 5xx the provider would
-     * retry forever.
-     */
-    static Map<String, String> longIdentifiers(String provider) {
-        Map<String, String> m = new LinkedHashMap<>();
-        String big = "s".repeat(1100);
-        switch (provider) {
-            case Providers.SLATE -> {
-                m.put("open stage of 1100 characters", "{\"payout_reference\":\"" + ref() + "\",\"status\":\"pending\",\"stage\":\"" + big + "\"}");
-                m.put("refund id of 1100 characters", "{\"payout_reference\":\"" + ref() + "\",\"status\":\"partially_refunded\","
-                        + "\"adjustment_amount\":\"1.00\",\"currency\":\"USD\",\"adjustment_id\":\"" + big + "\"}");
-                m.put("reversal id of 1100 characters", "{\"payout_reference\":\"" + ref() + "\",\"status\":\"reversed\","
-                        + "\"adjustment_id\":\"" + big + "\"}");
-                m.put("reference of 256 characters and a stage of 800", "{\"payout_reference\":\"" + "r".repeat(256)
-                        + "\",\"status\":\"pending\",\"stage\":\"" + "s".repeat(800) + "\"}");
-            }
-            case Providers.CALYPSO -> m.put("validation error on a withdrawal id of 1100 characters",
-                    "{\"type\":\"PAYOUT_VALIDATION_ERROR\",\"externalId\":\"" + ref() + "\",\"dealWithdrawalId\":\"" + big
-                            + "\",\"validationStatus\":\"INVALID\",\"message\":\"bad address\"}");
-            case Providers.COMMPIX -> m.put("refund transactionId of 1100 characters",
-                    "{\"type\":\"PAYOUT_REFUNDED\",\"data\":{\"originalPayout\":{\"externalId\":\"" + ref()
-                            + "\",\"amount\":1000},\"refundData\":{\"amount\":100,\"transactionId\":\"" + big + "\"}}}");
-            default -> { }
-        }
-        return m;
-    }
-
-    private static Map<String, String> wrongTypes(String provider) {
-        Map<String, String> m = new LinkedHashMap<>();
-        String r = ref();
-        switch (provider) {
-            case Providers.SLATE -> {
-                m.put("status as a number", "{\"payout_reference\":\"" + r + "\",\"status\":1}");
-                m.put("status as an object", "{\"payout_reference\":\"" + r + "\",\"status\":{\"paid\":true}}");
-                m.put("reference as an array", "{\"payout_reference\":[\"" + r + "\"],\"status\":\"paid\"}");
-                m.put("missing reference", "{\"status\":\"paid\"}");
-                m.put("missing status", "{\"payout_reference\":\"" + r + "\"}");
-                m.put("unknown status", "{\"payout_reference\":\"" + r + "\",\"status\":\"teleported\"}");
-                m.put("amount without currency", "{\"payout_reference\":\"" + r + "\",\"status\":\"paid\",\"amount\":\"1.00\"}");
-                m.put("currency in lower case", "{\"payout_reference\":\"" + r + "\",\"status\":\"paid\",\"amount\":\"1.00\",\"currency\":\"usd\"}");
-                m.put("refund without its amount", "{\"payout_reference\":\"" + r + "\",\"status\":\"refunded\",\"currency\":\"USD\"}");
-                m.put("unknown source", "{\"payout_reference\":\"" + r + "\",\"status\":\"paid\",\"source\":\"oracle\"}");
-                m.put("event_time not ISO", "{\"payout_reference\":\"" + r + "\",\"status\":\"paid\",\"event_time\":\"yesterday\"}");
-            }
-            case Providers.PIVOT -> {
-                m.put("data as a string", "{\"event\":\"PAYOUT.SUCCESS\",\"data\":\"x\"}");
-                m.put("payouts as an array", "{\"event\":\"PAYOUT.SUCCESS\",\"data\":{\"payouts\":[{\"referenceId\":\"" + r + "\"}]}}");
-                m.put("missing referenceId", "{\"event\":\"PAYOUT.SUCCESS\",\"data\":{\"payouts\":{\"status\":\"SUCCESS\"}}}");
-                m.put("missing event", "{\"data\":{\"payouts\":{\"referenceId\":\"" + r + "\"}}}");
-                m.put("unknown event", "{\"event\":\"PAYOUT.TELEPORTED\",\"data\":{\"payouts\":{\"referenceId\":\"" + r + "\"}}}");
-                m.put("success event carrying FAILED", "{\"event\":\"PAYOUT.SUCCESS\",\"data\":{\"payouts\":{\"referenceId\":\"" + r
-                        + "\",\"status\":\"FAILED\"}}}");
-                m.put("amount value missing", "{\"event\":\"PAYOUT.SUCCESS\",\"data\":{\"payouts\":{\"referenceId\":\"" + r
-                        + "\",\"amount\":{\"currency\":\"IDR\"},\"status\":\"SUCCESS\"}}}");
-                m.put("bulk event without uuid", "{\"event\":\"PAYOUT.DONE\",\"data\":{\"payoutResults\":{}}}");
-            }
-            case Providers.CALYPSO -> {
-                m.put("data as an array", "{\"eventType\":\"PAYOUT_CHANGE_STATUS\",\"data\":[]}");
-                m.put("eventType and data.type disagree", "{\"eventType\":\"PAYOUT_CHANGE_STATUS\",\"data\":{\"type\":\"PAYOUT_CONFIRMED\","
-                        + "\"externalId\":\"" + r + "\",\"payoutStatus\":\"Completed\"}}");
-                m.put("missing payoutStatus", "{\"type\":\"PAYOUT_CHANGE_STATUS\",\"externalId\":\"" + r + "\"}");
-                m.put("unknown payoutStatus", "{\"type\":\"PAYOUT_CHANGE_STATUS\",\"externalId\":\"" + r + "\",\"payoutStatus\":\"Teleported\"}");
-                m.put("missing externalId", "{\"type\":\"PAYOUT_CHANGE_STATUS\",\"payoutStatus\":\"Completed\"}");
-                m.put("externalId as an object", "{\"type\":\"PAYOUT_CHANGE_STATUS\",\"externalId\":{},\"payoutStatus\":\"Completed\"}");
-                m.put("hash event without hash", "{\"type\":\"PAYOUT_HASH_RECEIVED\",\"externalId\":\"" + r + "\"}");
-                m.put("createdDate not a date", "{\"type\":\"PAYOUT_CHANGE_STATUS\",\"externalId\":\"" + r
-                        + "\",\"payoutStatus\":\"Completed\",\"createdDate\":\"31/12/2026\"}");
-                m.put("unknown event type", "{\"type\":\"PAYOUT_TELEPORTED\",\"externalId\":\"" + r + "\"}");
-            }
-            case Providers.M2MONEY -> {
-                m.put("data as a number", "{\"event\":\"payout.transfer.success\",\"code\":\"0x0200\",\"data\":5}");
-                m.put("missing clientRefId", "{\"event\":\"payout.transfer.success\",\"code\":\"0x0200\",\"data\":{\"orderRefId\":\"o\",\"status\":\"processed\"}}");
-                m.put("success event with a failure code", "{\"event\":\"payout.transfer.success\",\"code\":\"0x0202\",\"data\":{\"clientRefId\":\""
-                        + r + "\",\"status\":\"processed\"}}");
-                m.put("success event with status failed", "{\"event\":\"payout.transfer.success\",\"code\":\"0x0200\",\"data\":{\"clientRefId\":\""
-                        + r + "\",\"status\":\"failed\"}}");
-                m.put("reversal without amount", "{\"event\":\"payout.transfer.reversed\",\"code\":\"0x0207\",\"data\":{\"clientRefId\":\""
-                        + r + "\",\"status\":\"reversed\"}}");
-                m.put("unknown event", "{\"event\":\"payout.transfer.teleported\",\"data\":{\"clientRefId\":\"" + r + "\"}}");
-                m.put("amount with 3 decimals", "{\"event\":\"payout.transfer.success\",\"code\":\"0x0200\",\"data\":{\"clientRefId\":\""
-                        + r + "\",\"amount\":\"1.005\",\"status\":\"processed\"}}");
-            }
-            case Providers.COMMPIX -> {
-                m.put("data as a string", "{\"type\":\"PAYOUT_COMPLETED\",\"data\":\"x\"}");
-                m.put("externalId as a number", "{\"type\":\"PAYOUT_COMPLETED\",\"data\":{\"externalId\":5,\"amount\":1000}}");
-                m.put("missing type", "{\"data\":{\"externalId\":\"" + r + "\",\"amount\":1000}}");
-                m.put("fractional centavos", "{\"type\":\"PAYOUT_COMPLETED\",\"data\":{\"externalId\":\"" + r + "\",\"amount\":10.5}}");
-                m.put("refund without refundData", "{\"type\":\"PAYOUT_REFUNDED\",\"data\":{\"originalPayout\":{\"externalId\":\""
-                        + r + "\",\"amount\":1000}}}");
-                m.put("refund without transactionId", "{\"type\":\"PAYOUT_REFUNDED\",\"data\":{\"originalPayout\":{\"externalId\":\""
-                        + r + "\",\"amount\":1000},\"refundData\":{\"amount\":100}}}");
-                m.put("unknown type", "{\"type\":\"PAYOUT_TELEPORTED\",\"data\":{\"externalId\":\"" + r + "\"}}");
-            }
-            default -> throw new IllegalArgumentException(provider);
-        }
-        return m;
-    }
-
     private static String duplicateReference(String provider) {
-        String valid = fill(provider, "first-" + ref(), AMOUNTS.get(provider));
-        String field = switch (provider) {
-            case Providers.SLATE -> "payout_reference";
-            case Providers.PIVOT -> "referenceId";
-            case Providers.CALYPSO -> "externalId";
-            case Providers.M2MONEY -> "clientRefId";
-            default -> "externalId";
-        };
+        String valid = fill(provider, "first-" + ref(), amount(provider));
+        String field = Providers.fixture(provider).referenceField();
         return valid.replace("\"" + field + "\":", "\"" + field + "\":\"second-" + ref() + "\",\"" + field + "\":");
     }
 
@@ -365,7 +242,7 @@ class HostileInputTest {
         // The same body may already be quarantined from an authenticated delivery of another case.
         long deliveriesBefore = kept(provider, sha256(h.body())).map(Kept::deliveries).orElse(0L);
         try {
-            answer = handlers.get(provider).apply(RawRequests.request(provider, h.body(), auth, RawRequests.Case.LOWER));
+            answer = handlers.get(provider).apply(RawRequests.request(Providers.fixture(provider), h.body(), auth, RawRequests.Case.LOWER));
         } catch (Throwable uncaught) {
             return "threw " + uncaught;
         }
@@ -375,7 +252,7 @@ class HostileInputTest {
         if (status >= 500) {
             return "answered " + status + " " + answer.getBody();
         }
-        if (!RawRequests.authentic(provider, auth)) {
+        if (!RawRequests.authentic(Providers.fixture(provider), auth)) {
             boolean beforeAuth = status == 413 || status == 400 && body != null && "malformed".equals(body.path("error").asText())
                     && !body.has("quarantineId");
             if (status != 401 && !beforeAuth) {
@@ -437,7 +314,7 @@ class HostileInputTest {
                 for (Hostile h : entry.getValue()) {
                     // Unauthenticated first: nothing of theirs may be stored (the same bytes are quarantined after).
                     for (Auth auth : new Auth[] {Auth.MISSING, Auth.WRONG_SECRET, Auth.OTHER_BODY, Auth.VALID}) {
-                        if (auth == Auth.OTHER_BODY && RawRequests.authentic(provider, auth)) {
+                        if (auth == Auth.OTHER_BODY && RawRequests.authentic(Providers.fixture(provider), auth)) {
                             continue; // a token is the same for every body: this is the VALID request again
                         }
                         count.incrementAndGet();
@@ -464,7 +341,7 @@ class HostileInputTest {
     void hostileBodiesGetAClear4xxOrQuarantineNeverA5xxAndNever2xxWithoutAuthentication() throws Exception {
         Map<String, List<Hostile>> byProvider = new LinkedHashMap<>();
         Map<String, Integer> perProvider = new LinkedHashMap<>();
-        for (String provider : Providers.ALL) {
+        for (String provider : Providers.names()) {
             byProvider.put(provider, cases(provider));
             perProvider.put(provider, byProvider.get(provider).size());
         }
@@ -485,7 +362,7 @@ class HostileInputTest {
 
     private static void assertKnownBugFixed(String bug) throws Exception {
         Map<String, List<Hostile>> byProvider = new LinkedHashMap<>();
-        for (String provider : Providers.ALL) {
+        for (String provider : Providers.names()) {
             byProvider.put(provider, cases(provider).stream().filter(h -> bug.equals(h.bug())).toList());
         }
         int[] sent = {0};
@@ -519,12 +396,12 @@ class HostileInputTest {
     @Test
     void oversizedBodiesAre413AndLeaveNothingBehind() throws Exception {
         List<String> problems = new ArrayList<>();
-        for (String provider : Providers.ALL) {
+        for (String provider : Providers.names()) {
             String ref = ref();
-            String valid = fill(provider, ref, AMOUNTS.get(provider));
+            String valid = fill(provider, ref, amount(provider));
             String padded = valid.substring(0, valid.length() - 1) + ",\"pad\":\"" + "x".repeat(64 * 1024) + "\"}";
             for (Auth auth : new Auth[] {Auth.VALID, Auth.MISSING}) {
-                APIGatewayV2HTTPResponse a = handlers.get(provider).apply(RawRequests.request(provider,
+                APIGatewayV2HTTPResponse a = handlers.get(provider).apply(RawRequests.request(Providers.fixture(provider),
                         padded.getBytes(StandardCharsets.UTF_8), auth, RawRequests.Case.LOWER));
                 if (a.getStatusCode() != 413) {
                     problems.add(provider + " " + auth + ": oversized body answered " + a.getStatusCode());
@@ -532,7 +409,7 @@ class HostileInputTest {
             }
             // Multi-byte characters: under the limit in characters, over it in bytes.
             String wide = valid.substring(0, valid.length() - 1) + ",\"pad\":\"" + "\u20AC".repeat(22 * 1024) + "\"}";
-            APIGatewayV2HTTPResponse a = handlers.get(provider).apply(RawRequests.request(provider,
+            APIGatewayV2HTTPResponse a = handlers.get(provider).apply(RawRequests.request(Providers.fixture(provider),
                     wide.getBytes(StandardCharsets.UTF_8), Auth.VALID, RawRequests.Case.LOWER));
             if (a.getStatusCode() != 413) {
                 problems.add(provider + ": 66 KB of 3-byte characters answered " + a.getStatusCode());
@@ -551,23 +428,25 @@ class HostileInputTest {
     void headerNameCaseVariantsAuthenticateAndWrongCredentialsNeverDo() throws Exception {
         List<String> problems = new ArrayList<>();
         int n = 0;
-        for (String provider : Providers.ALL) {
+        for (String provider : Providers.names()) {
             for (RawRequests.Case nameCase : RawRequests.Case.values()) {
                 String ref = ref();
-                byte[] body = fill(provider, ref, AMOUNTS.get(provider)).getBytes(StandardCharsets.UTF_8);
+                byte[] body = fill(provider, ref, amount(provider)).getBytes(StandardCharsets.UTF_8);
                 for (Auth auth : Auth.values()) {
                     n++;
-                    APIGatewayV2HTTPResponse a = handlers.get(provider).apply(RawRequests.request(provider, body, auth, nameCase));
-                    boolean shouldPass = RawRequests.authentic(provider, auth);
+                    APIGatewayV2HTTPResponse a = handlers.get(provider).apply(RawRequests.request(Providers.fixture(provider), body, auth, nameCase));
+                    boolean shouldPass = RawRequests.authentic(Providers.fixture(provider), auth);
                     int want = shouldPass ? 200 : 401;
                     if (a.getStatusCode() != want) {
                         problems.add(provider + " " + nameCase + " " + auth + ": answered " + a.getStatusCode() + ", want " + want);
                     }
                 }
                 // Upper-case hex in a signature is the same MAC.
-                if (provider.equals(Providers.CALYPSO) || provider.equals(Providers.M2MONEY)) {
-                    APIGatewayV2HTTPEvent e = RawRequests.request(provider, body, Auth.VALID, nameCase);
-                    e.getHeaders().replaceAll((k, v) -> k.equalsIgnoreCase("sign") || k.equalsIgnoreCase("signature") ? v.toUpperCase() : v);
+                ProviderFixture fixture = Providers.fixture(provider);
+                if (fixture.signsBody()) {
+                    Set<String> signatures = fixture.credentials(body, Providers.secrets(fixture)).credential().keySet();
+                    APIGatewayV2HTTPEvent e = RawRequests.request(fixture, body, Auth.VALID, nameCase);
+                    e.getHeaders().replaceAll((k, v) -> signatures.stream().anyMatch(k::equalsIgnoreCase) ? v.toUpperCase() : v);
                     APIGatewayV2HTTPResponse a = handlers.get(provider).apply(e);
                     if (a.getStatusCode() != 200 || !"DUPLICATE".equals(Providers.body(a).path("result").asText())) {
                         problems.add(provider + " upper-case hex signature: " + a.getStatusCode() + " " + a.getBody());
@@ -582,16 +461,18 @@ class HostileInputTest {
     @Test
     void replayedSignaturesChangeNothingAndForgedOnesAre401() throws Exception {
         List<String> problems = new ArrayList<>();
-        for (String provider : Providers.ALL) {
+        for (String provider : Providers.names()) {
             String ref = ref();
-            byte[] body = fill(provider, ref, AMOUNTS.get(provider)).getBytes(StandardCharsets.UTF_8);
-            APIGatewayV2HTTPEvent original = RawRequests.request(provider, body, Auth.VALID, RawRequests.Case.LOWER);
+            byte[] body = fill(provider, ref, amount(provider)).getBytes(StandardCharsets.UTF_8);
+            ProviderFixture fixture = Providers.fixture(provider);
+            APIGatewayV2HTTPEvent original = RawRequests.request(fixture, body, Auth.VALID, RawRequests.Case.LOWER);
+            String sender = original.getRequestContext().getHttp().getSourceIp();
             APIGatewayV2HTTPResponse first = handlers.get(provider).apply(original);
             long versionAfterFirst = ledger.read(ref).map(r -> r.state().version()).orElse(-1L);
             // The very same signed request, replayed later (no timestamp is signed by any of these providers).
             for (int i = 0; i < 3; i++) {
                 APIGatewayV2HTTPResponse again = handlers.get(provider).apply(
-                        RawRequests.event(Providers.path(provider), body, original.getHeaders(), Providers.ALLOWED_IP));
+                        RawRequests.event(fixture.path(), body, original.getHeaders(), sender));
                 if (again.getStatusCode() != 200 || !"DUPLICATE".equals(Providers.body(again).path("result").asText())) {
                     problems.add(provider + ": replay answered " + again.getStatusCode() + " " + again.getBody());
                 }
@@ -601,11 +482,10 @@ class HostileInputTest {
                 problems.add(provider + ": replays changed the payout");
             }
             // The old signature on a changed body (another status / reference) is refused.
-            byte[] changed = fill(provider, ref + "-other", AMOUNTS.get(provider)).getBytes(StandardCharsets.UTF_8);
+            byte[] changed = fill(provider, ref + "-other", amount(provider)).getBytes(StandardCharsets.UTF_8);
             APIGatewayV2HTTPResponse forged = handlers.get(provider).apply(
-                    RawRequests.event(Providers.path(provider), changed, original.getHeaders(), Providers.ALLOWED_IP));
-            boolean macProvider = provider.equals(Providers.CALYPSO) || provider.equals(Providers.M2MONEY);
-            if (macProvider && forged.getStatusCode() != 401) {
+                    RawRequests.event(fixture.path(), changed, original.getHeaders(), sender));
+            if (fixture.signsBody() && forged.getStatusCode() != 401) {
                 problems.add(provider + ": old signature on a changed body answered " + forged.getStatusCode());
             }
         }

@@ -5,17 +5,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.payoutcallbacks.calypso.CalypsoCallbacks;
-import dev.payoutcallbacks.commpix.CommPixCallbacks;
-import dev.payoutcallbacks.commpix.CommPixSenderAllowList;
-import dev.payoutcallbacks.core.config.SharedSecrets;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.lambda.CallbackReceiver;
 import dev.payoutcallbacks.core.ledger.LedgerSettings;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.core.ledger.Quarantine;
-import dev.payoutcallbacks.core.provider.ProviderCallbacks;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
+import dev.payoutcallbacks.core.testing.ProviderFixtures;
 import dev.payoutcallbacks.correctness.support.Evidence;
 import dev.payoutcallbacks.correctness.support.Histories;
 import dev.payoutcallbacks.correctness.support.Providers;
@@ -23,9 +20,6 @@ import dev.payoutcallbacks.correctness.support.RawRequests;
 import dev.payoutcallbacks.correctness.support.RawRequests.Auth;
 import dev.payoutcallbacks.correctness.support.StubDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
-import dev.payoutcallbacks.m2money.M2MoneyCallbacks;
-import dev.payoutcallbacks.pivot.PivotCallbacks;
-import dev.payoutcallbacks.slate.SlateCallbacks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,12 +30,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,8 +47,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * translate + apply path, through the real {@link CallbackReceiver} with each provider's real callbacks and
  * an in-memory table ({@link StubDynamoDb}: millions of inputs a minute, DynamoDB's key limits enforced).
  *
- * <p>Input: byte 0 picks the route (Slate, Pivot, Calypso, M2Money, Comm.Pix, Comm.Pix with HMAC), byte 1 how
- * it authenticates (valid credential over the exact bytes, none, a wrong or retired secret, a MAC of another
+ * <p>Input: byte 0 picks the route (each provider's fixture in template order, then the fixtures' variants, such as
+ * Comm.Pix with HMAC), byte 1 how it authenticates (valid credential over the exact bytes, none, a wrong or retired secret, a MAC of another
  * body, a sender outside the allow list), whether the body travels base64-encoded and the header-name case;
  * the rest is the body. Properties checked on every input:
  * <ul>
@@ -68,9 +64,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * events/ and generated histories. Findings are written to target/fuzz/.
  */
 class ProviderInputsFuzzTest {
-    private static final String[] ROUTES = {Providers.SLATE, Providers.PIVOT, Providers.CALYPSO, Providers.M2MONEY,
-            Providers.COMMPIX, "commpix+hmac"};
-    private static final String HMAC_SECRET = "fuzz-commpix-hmac-secret";
+    private static final List<ProviderFixture> ROUTES = routes();
     private static final Set<String> APPLIED = Set.of("APPLIED", "DUPLICATE", "STALE", "CONFLICT", "RECORDED");
 
     private static final StubDynamoDb DB = new StubDynamoDb();
@@ -81,26 +75,26 @@ class ProviderInputsFuzzTest {
     private static final boolean KNOWN_BUGS_FAIL = "fail".equals(System.getProperty("correctness.knownBugs"));
 
     static {
-        SECRETS.add(HMAC_SECRET);
         Clock clock = Clock.systemUTC();
         PayoutTable table = new PayoutTable(DB, "fuzz");
         PayoutLedger ledger = new PayoutLedger(table, clock, LedgerSettings.defaults().withMaxAttempts(2));
         Quarantine quarantine = new Quarantine(table, clock);
         DB.opener = quarantine::open;
-        CommPixSenderAllowList senders = CommPixSenderAllowList.parse(Providers.localParameters().get("COMMPIX_ALLOWED_IPS"));
-        SharedSecrets tokens = SharedSecrets.parse(Providers.secret("COMMPIX_TOKENS"));
-        List<ProviderCallbacks> callbacks = List.of(
-                new SlateCallbacks(SharedSecrets.parse(Providers.secret("INTERNAL_SECRETS"))),
-                new PivotCallbacks(SharedSecrets.parse(Providers.secret("PIVOT_CALLBACK_API_KEYS"))),
-                new CalypsoCallbacks(SharedSecrets.parse(Providers.secret("CALYPSO_WEBHOOK_SECRETS"))),
-                new M2MoneyCallbacks(SharedSecrets.parse(Providers.secret("M2MONEY_WEBHOOK_SECRETS"))),
-                new CommPixCallbacks(senders, tokens, SharedSecrets.parse("")),
-                new CommPixCallbacks(senders, tokens, SharedSecrets.parse(HMAC_SECRET)));
-        for (int i = 0; i < ROUTES.length; i++) {
-            RECEIVERS.put(ROUTES[i], new CallbackReceiver(callbacks.get(i), ledger, quarantine,
+        for (ProviderFixture route : ROUTES) {
+            // Each provider's real callbacks, as its function builds them from the local settings (and a variant's).
+            Map<String, String> env = Providers.environment(Providers.localParameters(), route);
+            RECEIVERS.put(route.route(), new CallbackReceiver(route.callbacks(env), ledger, quarantine,
                     CallbackReceiver.DEFAULT_MAX_BODY_BYTES, clock));
+            route.settings().values().forEach(SECRETS::add);
         }
         CallbackLog.redirect(new PrintStream(LOG, true, StandardCharsets.UTF_8));
+    }
+
+    /** Every provider's fixture in template order, then their variants (the seeds' route numbers stay put). */
+    private static List<ProviderFixture> routes() {
+        List<ProviderFixture> routes = new ArrayList<>(Providers.all());
+        Providers.all().forEach(f -> routes.addAll(f.variants()));
+        return List.copyOf(routes);
     }
 
     @MethodSource("seeds")
@@ -109,7 +103,8 @@ class ProviderInputsFuzzTest {
         if (input.length < 2) {
             return;
         }
-        String route = ROUTES[Math.floorMod(input[0], ROUTES.length)];
+        ProviderFixture fixture = ROUTES.get(Math.floorMod(input[0], ROUTES.size()));
+        String route = fixture.route();
         int flags = input[1] & 0xFF;
         Auth auth = switch (flags & 0x7) {
             case 4 -> Auth.MISSING;
@@ -121,18 +116,12 @@ class ProviderInputsFuzzTest {
         boolean base64 = (flags & 0x8) != 0;
         RawRequests.Case nameCase = (flags & 0x10) != 0 ? RawRequests.Case.UPPER : RawRequests.Case.LOWER;
         byte[] body = Arrays.copyOfRange(input, 2, input.length);
-        String provider = route.startsWith(Providers.COMMPIX) ? Providers.COMMPIX : route;
-        APIGatewayV2HTTPEvent event = RawRequests.request(provider, body, auth, nameCase);
-        if (route.equals("commpix+hmac") && auth != Auth.MISSING) {
-            byte[] signed = auth == Auth.OTHER_BODY ? "{}".getBytes(StandardCharsets.UTF_8) : body;
-            event.getHeaders().put("x-signature", Providers.hmacHex("HmacSHA256",
-                    auth == Auth.WRONG_SECRET ? HMAC_SECRET + "-old" : HMAC_SECRET, signed));
-        }
+        APIGatewayV2HTTPEvent event = RawRequests.request(fixture, body, auth, nameCase);
         if (base64 && !event.getIsBase64Encoded()) {
-            event.setBody(java.util.Base64.getEncoder().encodeToString(body));
+            event.setBody(Base64.getEncoder().encodeToString(body));
             event.setIsBase64Encoded(true);
         }
-        boolean authentic = route.equals("commpix+hmac") ? auth == Auth.VALID : RawRequests.authentic(provider, auth);
+        boolean authentic = RawRequests.authentic(fixture, auth);
 
         DB.reset();
         LOG.reset();
@@ -210,18 +199,17 @@ class ProviderInputsFuzzTest {
         Evidence.print("fuzz", "executions=" + total + " by route " + byRoute + " fuzzing="
                 + System.getProperty("JAZZER_FUZZ", "false"));
         Evidence.print("fuzz", "answers " + new TreeMap<>(STATS.entrySet().stream().collect(
-                java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()))));
+                Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()))));
     }
 
     /** Seeds: every sample event body of events/, valid, for its route; plus generated histories' bodies. */
     static Stream<byte[]> seeds() throws IOException {
         List<byte[]> seeds = new ArrayList<>();
-        Path events = SamTemplate.find().projectDir().resolve("events");
-        Map<String, Integer> routeOf = Map.of("SlateCallbackFunction", 0, "PivotCallbackFunction", 1,
-                "CalypsoCallbackFunction", 2, "M2MoneyCallbackFunction", 3, "CommPixCallbackFunction", 4);
+        SamTemplate template = SamTemplate.find();
+        Path events = template.projectDir().resolve("events");
         ObjectMapper json = new ObjectMapper();
-        for (Map.Entry<String, Integer> dir : routeOf.entrySet()) {
-            Path d = events.resolve(dir.getKey());
+        for (int route = 0; route < Providers.all().size(); route++) {
+            Path d = events.resolve(ProviderFixtures.function(template, Providers.all().get(route).handlerClass().getName()).orElseThrow());
             if (!Files.isDirectory(d)) {
                 continue;
             }
@@ -229,17 +217,18 @@ class ProviderInputsFuzzTest {
                 for (Path f : files.sorted().toList()) {
                     JsonNode e = json.readTree(f.toFile());
                     if (e.hasNonNull("body")) {
-                        seeds.add(seed(dir.getValue(), 0, e.get("body").asText().getBytes(StandardCharsets.UTF_8)));
+                        seeds.add(seed(route, 0, e.get("body").asText().getBytes(StandardCharsets.UTF_8)));
                     }
                 }
             }
         }
         Histories histories = new Histories(42);
+        List<String> providers = Providers.names();
         for (int i = 0; i < 15; i++) {
-            String provider = Providers.ALL.get(i % Providers.ALL.size());
+            String provider = providers.get(i % providers.size());
             for (Histories.Planned planned : histories.payout("seed", provider).outcomes()) {
                 for (Histories.Route r : planned.routes()) {
-                    seeds.add(seed(Providers.ALL.indexOf(r.provider()), i % 3 == 0 ? 0x10 : 0, r.body().getBytes(StandardCharsets.UTF_8)));
+                    seeds.add(seed(providers.indexOf(r.provider()), i % 3 == 0 ? 0x10 : 0, r.body().getBytes(StandardCharsets.UTF_8)));
                 }
             }
         }

@@ -1,19 +1,18 @@
 package dev.payoutcallbacks.correctness.support;
 
-import static dev.payoutcallbacks.correctness.support.Providers.CALYPSO;
-import static dev.payoutcallbacks.correctness.support.Providers.COMMPIX;
-import static dev.payoutcallbacks.correctness.support.Providers.M2MONEY;
-import static dev.payoutcallbacks.correctness.support.Providers.PIVOT;
-import static dev.payoutcallbacks.correctness.support.Providers.SLATE;
-
 import dev.payoutcallbacks.core.payout.Money;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.payout.Registration;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
+import dev.payoutcallbacks.core.testing.ProviderFixture.Adjustments;
+import dev.payoutcallbacks.core.testing.ProviderFixtures;
+import dev.payoutcallbacks.core.testing.SentOutcome;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Predicate;
 
 /**
  * Seeded generator of the histories issue 12 is about, each with what it must end in whatever the
@@ -25,7 +24,8 @@ import java.util.Random;
  * result, and a final state the test states in advance.
  *
  * <p>Written from the providers' documentation and the issue, not from the ledger's code: the bodies are
- * each provider's wire format.
+ * each provider's wire format, written by its fixture ({@link ProviderFixture}). The Calypso family is about Calypso's
+ * documented ids and keeps its own bodies; the order-key family is the canonical route's.
  */
 public final class Disagreements {
 
@@ -45,12 +45,17 @@ public final class Disagreements {
     }
 
     private static final Instant SUBMITTED = Instant.parse("2026-11-21T07:00:00Z");
+    /** Family 4 is about Calypso's own ids (externalId, parentExternalId). */
+    private static final String CALYPSO = "calypso";
 
     private final Random random;
+    /** The spellings the fixtures pick among, apart from the scenarios' draws. */
+    private final Random forms;
     private int counter;
 
     public Disagreements(long seed) {
         this.random = new Random(seed);
+        this.forms = new Random(~seed);
     }
 
     public Scenario next(String run, Family family) {
@@ -74,23 +79,23 @@ public final class Disagreements {
 
     // ---- families -------------------------------------------------------------------------------------
 
-    /** The success with its amount, and the same success with other amounts (and, for Slate, another currency). */
+    /** The success with its amount, and the same success with other amounts (and, where it names it, another currency). */
     private Scenario money(String ref) {
-        String provider = List.of(SLATE, PIVOT, M2MONEY, COMMPIX).get(random.nextInt(4));
-        Money amount = amount(provider);
+        ProviderFixture provider = pick(ProviderFixture::carriesAmount);
+        Money amount = provider.amount(random);
         List<Content> contents = new ArrayList<>();
-        contents.add(new Content("paid", provider, copies(success(provider, ref, amount, "pp-" + ref, "bank-" + ref)),
-                "APPLIED", null));
+        contents.add(new Content("paid", provider.provider(), copies(success(provider, ref, amount, "pp-" + ref,
+                "bank-" + ref)), "APPLIED", null));
         int wrong = 1 + random.nextInt(3);
         for (int i = 1; i <= wrong; i++) {
             Money other = new Money(amount.amount().add(BigDecimal.valueOf(i * (1 + random.nextInt(500)))), amount.currency());
-            contents.add(new Content("paid-other-" + i, provider, copies(success(provider, ref, other, "pp-" + ref,
+            contents.add(new Content("paid-other-" + i, provider.provider(), copies(success(provider, ref, other, "pp-" + ref,
                     "bank-" + ref)), "CONFLICT", "amount_mismatch"));
         }
-        if (provider.equals(SLATE)) {
+        if (provider.canonical()) {
             Money otherCurrency = new Money(amount.amount(), amount.currency().equals("USD") ? "EUR" : "USD");
-            contents.add(new Content("paid-other-currency", SLATE, copies(success(SLATE, ref, otherCurrency, null, null)),
-                    "CONFLICT", "currency_mismatch"));
+            contents.add(new Content("paid-other-currency", provider.provider(), copies(success(provider, ref, otherCurrency,
+                    null, null)), "CONFLICT", "currency_mismatch"));
             wrong++;
         }
         return new Scenario(Family.MONEY, ref, registration(ref, provider, amount, null, "pp-" + ref), List.of(), contents,
@@ -98,38 +103,39 @@ public final class Disagreements {
                 null, null);
     }
 
-    /** Slate callbacks naming the payout by reference and, as reconciler copies do, by its order key only. */
+    /** Canonical callbacks naming the payout by reference and, as reconciler copies do, by its order key only. */
     private Scenario orderKeyOnly(String ref) {
-        Money amount = amount(SLATE);
+        ProviderFixture canonical = ProviderFixtures.canonical();
+        Money amount = canonical.amount(random);
         String key = "order-" + ref;
         List<Content> contents = new ArrayList<>();
-        List<String> paid = new ArrayList<>(copies(slate(ref, null, "paid", amount)));
-        paid.addAll(copies(slate(null, key, "paid", amount)));
-        paid.addAll(copies(slate(ref, key, "paid", amount)));
-        contents.add(new Content("paid", SLATE, paid, "APPLIED", null));
-        contents.add(new Content("paid-other-amount-by-order-key", SLATE, copies(slate(null, key, "paid",
+        List<String> paid = new ArrayList<>(copies(canonicalPaid(canonical, ref, null, amount)));
+        paid.addAll(copies(canonicalPaid(canonical, null, key, amount)));
+        paid.addAll(copies(canonicalPaid(canonical, ref, key, amount)));
+        contents.add(new Content("paid", canonical.provider(), paid, "APPLIED", null));
+        contents.add(new Content("paid-other-amount-by-order-key", canonical.provider(), copies(canonicalPaid(canonical, null, key,
                 new Money(amount.amount().add(BigDecimal.ONE), amount.currency()))), "CONFLICT", "amount_mismatch"));
-        return new Scenario(Family.ORDER_KEY_ONLY, ref, registration(ref, SLATE, amount, key, null), List.of(), contents,
+        return new Scenario(Family.ORDER_KEY_ONLY, ref, registration(ref, canonical, amount, key, null), List.of(), contents,
                 PayoutStatus.PAID, amount.amountText(), null, null, 1,
-                slate(null, "order-never-registered-" + ref, "paid", amount), SLATE);
+                canonicalPaid(canonical, null, "order-never-registered-" + ref, amount), canonical.provider());
     }
 
     /** The success from the registered provider payout, and a success from another one for the same reference. */
     private Scenario secondProviderPayout(String ref) {
-        String provider = List.of(PIVOT, M2MONEY, COMMPIX).get(random.nextInt(3));
-        Money amount = amount(provider);
+        ProviderFixture provider = pick(f -> f.carriesAmount() && f.saysProviderPayoutId());
+        Money amount = provider.amount(random);
         List<Content> contents = new ArrayList<>();
-        contents.add(new Content("paid", provider, copies(success(provider, ref, amount, "pp-" + ref, "bank-" + ref)),
-                "APPLIED", null));
-        contents.add(new Content("paid-by-another-payout", provider, copies(success(provider, ref, amount, "pp2-" + ref,
-                "bank2-" + ref)), "CONFLICT", "duplicate_provider_payout"));
+        contents.add(new Content("paid", provider.provider(), copies(success(provider, ref, amount, "pp-" + ref,
+                "bank-" + ref)), "APPLIED", null));
+        contents.add(new Content("paid-by-another-payout", provider.provider(), copies(success(provider, ref, amount,
+                "pp2-" + ref, "bank2-" + ref)), "CONFLICT", "duplicate_provider_payout"));
         return new Scenario(Family.SECOND_PROVIDER_PAYOUT, ref, registration(ref, provider, amount, null, "pp-" + ref),
                 List.of(), contents, PayoutStatus.PAID, amount.amountText(), "pp-" + ref, bankOf(provider, ref), 1, null, null);
     }
 
     /** One Calypso payout whose events name it by externalId in some and only by parentExternalId in others. */
     private Scenario calypso(String ref) {
-        Money amount = amount(CALYPSO);
+        Money amount = Money.parse((1 + random.nextInt(999)) + ".123456789012345678", "USDT_TRX");
         long calypsoId = 9_000_000L + (++counter);
         String hash = "0x" + Long.toHexString(random.nextLong());
         List<Content> contents = new ArrayList<>();
@@ -143,18 +149,19 @@ public final class Disagreements {
         contents.add(new Content("confirmed", CALYPSO, copies(calypsoBody("PAYOUT_CONFIRMED", calypsoId, null, null)),
                 "APPLIED|STALE", null));
         return new Scenario(Family.CALYPSO_WITHOUT_EXTERNAL_ID, ref,
-                registration(ref, CALYPSO, amount, null, Long.toString(calypsoId)), List.of(), contents, PayoutStatus.PAID,
-                amount.amountText(), Long.toString(calypsoId), hash, 0,
+                new Registration(ref, CALYPSO, amount, null, Long.toString(calypsoId), SUBMITTED), List.of(), contents,
+                PayoutStatus.PAID, amount.amountText(), Long.toString(calypsoId), hash, 0,
                 calypsoBody("PAYOUT_CHANGE_STATUS", calypsoId + 500_000, null, "\"payoutStatus\":\"Completed\""), CALYPSO);
     }
 
     /** A payout paid and fully refunded, then many refunds beyond it at once, each delivered several times. */
     private Scenario hotExcessRefunds(String ref) {
-        String provider = random.nextBoolean() ? COMMPIX : SLATE;
-        Money amount = provider.equals(COMMPIX) ? Money.parse("60.00", "BRL") : Money.parse("60.00", "USD");
+        ProviderFixture provider = pick(f -> f.adjustments() != Adjustments.REVERSAL);
+        Money amount = Money.parse("60.00", provider.currency());
         List<Content> setup = List.of(
-                new Content("paid", provider, List.of(success(provider, ref, amount, "pp-" + ref, "bank-" + ref)), "APPLIED", null),
-                new Content("full-refund", provider, List.of(refund(provider, ref, amount, Money.parse("60.00",
+                new Content("paid", provider.provider(), List.of(success(provider, ref, amount, "pp-" + ref, "bank-" + ref)),
+                        "APPLIED", null),
+                new Content("full-refund", provider.provider(), List.of(refund(provider, ref, amount, Money.parse("60.00",
                         amount.currency()), "full-" + ref)), "APPLIED", null));
         List<Content> contents = new ArrayList<>();
         int excess = 20;
@@ -164,64 +171,45 @@ public final class Disagreements {
             for (int c = 0, n = 2 + random.nextInt(2); c < n; c++) {
                 bodies.add(refund(provider, ref, amount, piece, "x-" + i + "-" + ref));
             }
-            contents.add(new Content("excess-" + i, provider, bodies, "CONFLICT", "refund_exceeds_paid"));
+            contents.add(new Content("excess-" + i, provider.provider(), bodies, "CONFLICT", "refund_exceeds_paid"));
         }
         return new Scenario(Family.HOT_EXCESS_REFUNDS, ref, registration(ref, provider, amount, null, null), setup,
-                contents, PayoutStatus.REFUNDED, amount.amountText(), provider.equals(COMMPIX) ? "pp-" + ref : null,
+                contents, PayoutStatus.REFUNDED, amount.amountText(), provider.saysProviderPayoutId() ? "pp-" + ref : null,
                 bankOf(provider, ref), excess, null, null);
     }
 
     // ---- bodies, in each provider's wire format --------------------------------------------------------
 
-    private Registration registration(String ref, String provider, Money amount, String orderKey, String payoutId) {
-        return new Registration(ref, provider, amount, orderKey, payoutId, SUBMITTED);
+    /** One of the providers (template order) that can say what a family needs. */
+    private ProviderFixture pick(Predicate<ProviderFixture> says) {
+        List<ProviderFixture> able = ProviderFixtures.all().stream().filter(says).toList();
+        return able.get(random.nextInt(able.size()));
     }
 
-    /** The bank reference a provider's success carries (Pivot's and Slate's carry none here). */
-    private static String bankOf(String provider, String ref) {
-        return provider.equals(M2MONEY) || provider.equals(COMMPIX) ? "bank-" + ref : null;
+    private Registration registration(String ref, ProviderFixture provider, Money amount, String orderKey, String payoutId) {
+        return new Registration(ref, provider.provider(), amount, orderKey, payoutId, SUBMITTED);
     }
 
-    private Money amount(String provider) {
-        return switch (provider) {
-            case PIVOT -> new Money(BigDecimal.valueOf(10_000 + random.nextInt(5_000_000)), "IDR");
-            case CALYPSO -> Money.parse((1 + random.nextInt(999)) + ".123456789012345678", "USDT_TRX");
-            case M2MONEY -> new Money(BigDecimal.valueOf(100 + random.nextInt(500_000), 2), "INR");
-            case COMMPIX -> new Money(BigDecimal.valueOf(100 + random.nextInt(200_000), 2), "BRL");
-            default -> new Money(BigDecimal.valueOf(100 + random.nextInt(999_900), 2), random.nextBoolean() ? "USD" : "EUR");
-        };
+    /** The bank reference a provider's success carries (where its format has one). */
+    private static String bankOf(ProviderFixture provider, String ref) {
+        return provider.saysBankReference() ? "bank-" + ref : null;
     }
 
-    static String success(String provider, String ref, Money amount, String payoutId, String bank) {
-        return switch (provider) {
-            case PIVOT -> "{\"event\":\"PAYOUT.SUCCESS\",\"data\":{\"uuid\":\"" + payoutId + "\",\"merchantId\":\"m-1\","
-                    + "\"payouts\":{\"referenceId\":\"" + ref + "\",\"amount\":{\"currency\":\"IDR\",\"value\":\""
-                    + amount.amountText() + "\"},\"status\":\"SUCCESS\",\"reason\":null}}}";
-            case M2MONEY -> "{\"event\":\"payout.transfer.success\",\"code\":\"0x0200\",\"message\":\"Transaction Successful\","
-                    + "\"data\":{\"orderRefId\":\"" + payoutId + "\",\"clientRefId\":\"" + ref + "\",\"amount\":\""
-                    + amount.amount().setScale(2).toPlainString() + "\",\"status\":\"processed\",\"utr\":\"" + bank + "\"}}";
-            case COMMPIX -> "{\"type\":\"PAYOUT_COMPLETED\",\"data\":{\"id\":\"" + payoutId + "\",\"externalId\":\"" + ref
-                    + "\",\"type\":\"PIX\",\"amount\":" + cents(amount) + ",\"status\":\"COMPLETED\",\"transactionEndToEndId\":\""
-                    + bank + "\"}}";
-            default -> slate(ref, null, "paid", amount);
-        };
+    private String success(ProviderFixture provider, String ref, Money amount, String payoutId, String bank) {
+        return provider.body(SentOutcome.of(ref, PayoutStatus.PAID).amount(amount).providerPayoutId(payoutId)
+                .bankReference(bank).build(), forms);
     }
 
-    static String refund(String provider, String ref, Money paid, Money refund, String refundId) {
-        if (provider.equals(COMMPIX)) {
-            return "{\"type\":\"PAYOUT_REFUNDED\",\"data\":{\"originalPayout\":{\"id\":\"pp-" + ref + "\",\"externalId\":\""
-                    + ref + "\",\"amount\":" + cents(paid) + ",\"status\":\"COMPLETED\"},\"refundData\":{\"amount\":"
-                    + cents(refund) + ",\"transactionId\":\"" + refundId + "\"}}}";
-        }
-        return "{\"payout_reference\":\"" + ref + "\",\"status\":\"partially_refunded\",\"adjustment_amount\":\""
-                + refund.amountText() + "\",\"currency\":\"" + refund.currency() + "\",\"adjustment_id\":\"" + refundId + "\"}";
+    /** A refund as the provider words it: partial, whatever the arithmetic says. */
+    private String refund(ProviderFixture provider, String ref, Money paid, Money refund, String refundId) {
+        return provider.body(SentOutcome.of(ref, PayoutStatus.PARTIALLY_REFUNDED)
+                .amount(provider.refundsCarryPaidAmount() ? paid : null).adjustment(refund).adjustmentId(refundId)
+                .providerPayoutId("pp-" + ref).build(), forms);
     }
 
-    static String slate(String ref, String orderKey, String status, Money amount) {
-        return "{" + (ref == null ? "" : "\"payout_reference\":\"" + ref + "\",")
-                + (orderKey == null ? "" : "\"order_key\":\"" + orderKey + "\",")
-                + "\"status\":\"" + status + "\",\"amount\":\"" + amount.amountText() + "\",\"currency\":\""
-                + amount.currency() + "\"}";
+    /** A canonical success naming the payout by reference, order key or both. */
+    private String canonicalPaid(ProviderFixture canonical, String ref, String orderKey, Money amount) {
+        return canonical.body(SentOutcome.of(ref, PayoutStatus.PAID).orderKey(orderKey).amount(amount).build(), forms);
     }
 
     static String calypsoBody(String type, long calypsoId, String externalId, String extra) {
@@ -229,9 +217,5 @@ public final class Disagreements {
                 + "\"idempotencyKey\":\"idem-" + calypsoId + "\",\"currency\":\"USDT_TRX\""
                 + (externalId == null ? "" : ",\"externalId\":\"" + externalId + "\"")
                 + (extra == null ? "" : "," + extra) + "}";
-    }
-
-    private static long cents(Money m) {
-        return m.amount().movePointRight(2).longValueExact();
     }
 }

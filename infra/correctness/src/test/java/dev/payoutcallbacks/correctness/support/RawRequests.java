@@ -1,6 +1,7 @@
 package dev.payoutcallbacks.correctness.support;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -10,12 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * API Gateway (payload 2.0) events with an exact byte body (base64 when it is not valid UTF-8, as API Gateway
  * does) and headers as given (no lower-casing), authenticated per provider in one of several ways.
  */
 public final class RawRequests {
+    /** A sender outside every allow list. */
+    private static final String OUTSIDER_IP = "198.51.100.77";
+
     private RawRequests() {
     }
 
@@ -29,68 +34,36 @@ public final class RawRequests {
         WRONG_SECRET,
         /** A MAC that was valid for another body (a replayed signature on a changed body). */
         OTHER_BODY,
-        /** The right credential from a source outside Comm.Pix's allow list (others: same as VALID). */
+        /** The right credential from a source outside the provider's allow list (without one: same as VALID). */
         OUTSIDE_ALLOW_LIST
     }
 
     /** Header-name spelling of the credential headers. */
     public enum Case { LOWER, UPPER, CANONICAL }
 
-    /** Whether a request authenticated this way must be accepted as authentic by {@code provider}. */
-    public static boolean authentic(String provider, Auth auth) {
+    /** Whether a request authenticated this way must be accepted as authentic by the fixture's provider. */
+    public static boolean authentic(ProviderFixture fixture, Auth auth) {
         return switch (auth) {
             case VALID -> true;
             case MISSING, WRONG_SECRET -> false;
             // A MAC of another body only fails where the body is signed; a token is the same for every body.
-            case OTHER_BODY -> !provider.equals(Providers.CALYPSO) && !provider.equals(Providers.M2MONEY);
-            case OUTSIDE_ALLOW_LIST -> !provider.equals(Providers.COMMPIX);
+            case OTHER_BODY -> !fixture.signsBody();
+            case OUTSIDE_ALLOW_LIST -> !fixture.checksSender();
         };
     }
 
-    public static APIGatewayV2HTTPEvent request(String provider, byte[] body, Auth auth, Case nameCase) {
+    public static APIGatewayV2HTTPEvent request(ProviderFixture fixture, byte[] body, Auth auth, Case nameCase) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(name("content-type", nameCase), "application/json");
         byte[] signed = auth == Auth.OTHER_BODY ? "{\"another\":\"body\"}".getBytes(StandardCharsets.UTF_8) : body;
-        boolean credential = auth != Auth.MISSING;
-        String sourceIp = Providers.ALLOWED_IP;
-        switch (provider) {
-            case Providers.SLATE -> {
-                if (credential) {
-                    headers.put(name("X-Internal-Secret", nameCase), secret(auth, "INTERNAL_SECRETS"));
-                }
-            }
-            case Providers.PIVOT -> {
-                if (credential) {
-                    headers.put(name("X-API-Key", nameCase), secret(auth, "PIVOT_CALLBACK_API_KEYS"));
-                }
-            }
-            case Providers.CALYPSO -> {
-                if (credential) {
-                    headers.put(name("Sign", nameCase), Providers.hmacHex("HmacSHA512", secret(auth, "CALYPSO_WEBHOOK_SECRETS"), signed));
-                }
-                headers.put(name("Key", nameCase), Providers.CALYPSO_KEY);
-            }
-            case Providers.M2MONEY -> {
-                if (credential) {
-                    headers.put(name("Signature", nameCase), Providers.hmacHex("HmacSHA256", secret(auth, "M2MONEY_WEBHOOK_SECRETS"), signed));
-                }
-            }
-            case Providers.COMMPIX -> {
-                if (credential) {
-                    headers.put(name("X-Webhook-Token", nameCase), secret(auth, "COMMPIX_TOKENS"));
-                }
-                if (auth == Auth.OUTSIDE_ALLOW_LIST) {
-                    sourceIp = "198.51.100.77";
-                }
-            }
-            default -> throw new IllegalArgumentException(provider);
+        UnaryOperator<String> secrets = Providers.secrets(fixture);
+        ProviderFixture.Credentials sent = fixture.credentials(signed,
+                auth == Auth.WRONG_SECRET ? setting -> secrets.apply(setting) + "-retired" : secrets);
+        if (auth != Auth.MISSING) {
+            sent.credential().forEach((header, value) -> headers.put(name(header, nameCase), value));
         }
-        return event(Providers.path(provider), body, headers, sourceIp);
-    }
-
-    private static String secret(Auth auth, String parameter) {
-        String real = Providers.secret(parameter);
-        return auth == Auth.WRONG_SECRET ? real + "-retired" : real;
+        sent.headers().forEach((header, value) -> headers.put(name(header, nameCase), value));
+        return event(fixture.path(), body, headers, auth == Auth.OUTSIDE_ALLOW_LIST ? OUTSIDER_IP : sent.sourceIp());
     }
 
     private static String name(String canonical, Case nameCase) {
