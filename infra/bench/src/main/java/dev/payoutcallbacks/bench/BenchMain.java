@@ -2,7 +2,6 @@ package dev.payoutcallbacks.bench;
 
 import dev.payoutcallbacks.bench.ColdStartBench.Sample;
 import dev.payoutcallbacks.bench.ColdStartBench.Stack;
-import dev.payoutcallbacks.bench.ProviderEvents.Provider;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import java.io.IOException;
@@ -95,7 +94,7 @@ public final class BenchMain {
                 for (Path jar : PackageSizes.functionJars(root)) {
                     packages.add(PackageSizes.inspect(root.relativize(jar).toString(), jar, null));
                 }
-                Stack ours = cold.ours(Provider.PIVOT);
+                Stack ours = cold.ours(events.provider(Stacks.BASELINE_PROVIDER));
                 Stack baseline = cold.baseline(false);
                 Map<String, PackageSizes.Package> analysed = new LinkedHashMap<>();
                 analysed.put("ours: pivot-function-lambda.jar", PackageSizes.inspect("pivot (ours)", ours.jar(),

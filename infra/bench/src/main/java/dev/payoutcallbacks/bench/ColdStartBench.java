@@ -1,8 +1,9 @@
 package dev.payoutcallbacks.bench;
 
 import dev.payoutcallbacks.bench.ProviderEvents.Callback;
-import dev.payoutcallbacks.bench.ProviderEvents.Kind;
-import dev.payoutcallbacks.bench.ProviderEvents.Provider;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
+import dev.payoutcallbacks.core.testing.ProviderFixtures;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import java.io.BufferedReader;
@@ -28,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 final class ColdStartBench {
 
     /** A function package and how to start it. */
-    record Stack(String name, Path jar, String handler, Provider provider, Map<String, String> env, List<String> jvmArgs,
-                 String endpoint) {
+    record Stack(String name, Path jar, String handler, ProviderFixture provider, Map<String, String> env,
+                 List<String> jvmArgs, String endpoint) {
     }
 
     /** Where the child's DynamoDB calls go. */
@@ -80,16 +81,23 @@ final class ColdStartBench {
     }
 
     /** Our function for a provider, on a fresh PayoutsTable. */
-    Stack ours(Provider p) {
+    Stack ours(ProviderFixture p) {
         return ours(p, localEndpoint());
     }
 
-    Stack ours(Provider p, Endpoint endpoint) {
-        Map<String, String> env = lambdaEnvironment(p.logicalId, endpoint);
-        env.putAll(events.secretsFor(p));
-        env.put("TABLE_NAME", endpoint.local() ? local.freshTable(SamTemplate.find(), "PayoutsTable") : "PayoutsTable");
+    /** The provider's function as template.yaml declares it; its jar beside the CodeUri's .zip (the shaded one). */
+    Stack ours(ProviderFixture p, Endpoint endpoint) {
+        SamTemplate template = SamTemplate.find();
+        String function = ProviderFixtures.function(template, p.handlerClass().getName()).orElseThrow(
+                () -> new IllegalStateException(p.handlerClass() + " is no function of template.yaml"));
+        String codeUri = template.resources("AWS::Serverless::Function").get(function).path("Properties").path("CodeUri")
+                .asText();
+        Path jar = root.resolve(codeUri.replaceFirst("\\.zip$", ".jar"));
+        Map<String, String> env = lambdaEnvironment(function, endpoint);
+        env.putAll(events.settings());
+        env.put("TABLE_NAME", endpoint.local() ? local.freshTable(template, "PayoutsTable") : "PayoutsTable");
         env.put("MAX_BODY_BYTES", "65536");
-        return new Stack("ours: " + p.id + "-function-lambda.jar", p.jar(root), p.handler, p, env, List.of(), endpoint.label());
+        return new Stack("ours: " + jar.getFileName(), jar, p.handlerClass().getName(), p, env, List.of(), endpoint.label());
     }
 
     /** The baseline; {@code apache4} selects the Apache 4 client (the SDK would pick Apache 5 by default). */
@@ -101,7 +109,7 @@ final class ColdStartBench {
         String[] tables = endpoint.local() ? Stacks.baselineTables(local.client())
                 : new String[] {"BaselinePayouts", "BaselineIdempotency"};
         Map<String, String> env = lambdaEnvironment("PivotBaselineFunction", endpoint);
-        env.putAll(events.secretsFor(Provider.PIVOT));
+        env.putAll(events.settings());
         env.put("TABLE_NAME", tables[0]);
         env.put("IDEMPOTENCY_TABLE_NAME", tables[1]);
         List<String> args = apache4
@@ -109,7 +117,8 @@ final class ColdStartBench {
                 : List.of();
         return new Stack(apache4 ? "baseline, Apache 4 client forced" : "baseline: pivot-baseline-lambda.jar (SDK default client)",
                 root.resolve("infra/bench/target/pivot-baseline-lambda.jar"),
-                "dev.payoutcallbacks.bench.baseline.PivotBaselineHandler", Provider.PIVOT, env, args, endpoint.label());
+                "dev.payoutcallbacks.bench.baseline.PivotBaselineHandler", events.provider(Stacks.BASELINE_PROVIDER), env,
+                args, endpoint.label());
     }
 
     private Map<String, String> lambdaEnvironment(String functionName, Endpoint endpoint) {
@@ -127,16 +136,16 @@ final class ColdStartBench {
     }
 
     /** Writes the events a child answers: the first (cold) one, then warm-ups and measured ones, each a new payout. */
-    Path eventsFile(Provider p, int count) {
+    Path eventsFile(ProviderFixture p, int count) {
         try {
-            Path file = Files.createTempFile(work, "events-" + p.id + "-", ".txt");
+            Path file = Files.createTempFile(work, "events-" + p.provider() + "-", ".txt");
             StringBuilder s = new StringBuilder();
             String run = UUID.randomUUID().toString().substring(0, 8);
             for (int i = 0; i < count; i++) {
                 if (i > 0) {
                     s.append("---\n");
                 }
-                Callback c = events.callback(p, Kind.PAID, p.id + "-cold-" + run + "-" + i);
+                Callback c = events.callback(p, PayoutStatus.PAID, p.provider() + "-cold-" + run + "-" + i);
                 s.append(c.toBlock());
             }
             Files.writeString(file, s.toString(), StandardCharsets.UTF_8);
@@ -218,12 +227,12 @@ final class ColdStartBench {
     Map<String, List<Sample>> run(int repeats, int warmups, int measured, Endpoint zeroLatency) {
         List<Stack> stacks = new ArrayList<>();
         for (Endpoint endpoint : List.of(localEndpoint(), zeroLatency)) {
-            stacks.add(ours(Provider.PIVOT, endpoint));
+            stacks.add(ours(events.provider(Stacks.BASELINE_PROVIDER), endpoint));
             stacks.add(baseline(false, endpoint));
             stacks.add(baseline(true, endpoint));
             if (endpoint.local()) {
                 // what-if: the same jars with an application class-data-sharing archive from one training run
-                stacks.add(withAppCds(ours(Provider.PIVOT, endpoint), "ours"));
+                stacks.add(withAppCds(ours(events.provider(Stacks.BASELINE_PROVIDER), endpoint), "ours"));
                 stacks.add(withAppCds(baseline(false, endpoint), "baseline"));
             }
         }
@@ -271,7 +280,7 @@ final class ColdStartBench {
     Map<String, List<Sample>> everyFunction(int repeats) {
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
         List<Stack> stacks = new ArrayList<>();
-        for (Provider p : Provider.values()) {
+        for (ProviderFixture p : events.providers()) {
             stacks.add(ours(p));
         }
         stacks.forEach(s -> samples.put(s.name(), new ArrayList<>()));

@@ -3,8 +3,6 @@ package dev.payoutcallbacks.bench;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.payoutcallbacks.bench.ProviderEvents.Kind;
-import dev.payoutcallbacks.bench.ProviderEvents.Provider;
 import dev.payoutcallbacks.bench.baseline.PivotBaselineHandler;
 import dev.payoutcallbacks.bench.capacity.CapacityRules;
 import dev.payoutcallbacks.bench.capacity.DynamoCallLog;
@@ -14,6 +12,8 @@ import dev.payoutcallbacks.bench.capacity.ItemSize;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.lambda.CallbackReceiver;
 import dev.payoutcallbacks.core.ledger.PayoutHistory;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import java.io.OutputStream;
@@ -40,7 +40,7 @@ final class CostBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One callback of a scenario. */
-    record Step(String refLabel, Kind kind, String caseName, String expected) {
+    record Step(String refLabel, PayoutStatus status, String caseName, String expected) {
     }
 
     /** What one callback cost. */
@@ -62,23 +62,24 @@ final class CostBench {
         this.repeats = repeats;
     }
 
-    static List<Step> scenario(Provider p) {
-        if (p == Provider.M2MONEY) {
+    /** The cases a provider's callbacks can say: with an open status, else with a reversal (M2Money's). */
+    List<Step> scenario(ProviderFixture p) {
+        if (!events.says(p, PayoutStatus.PENDING)) {
             return List.of(
-                    new Step("a", Kind.PAID, "applied, new payout", "APPLIED"),
-                    new Step("a", Kind.PAID, "duplicate", "DUPLICATE"),
-                    new Step("a", Kind.FAILED, "conflict (failed after paid)", "CONFLICT"),
-                    new Step("b", Kind.PAID, "applied, new payout", "APPLIED"),
-                    new Step("b", Kind.REVERSED, "applied, existing payout", "APPLIED"),
-                    new Step("b", Kind.FAILED, "stale (failed after reversed)", "STALE"));
+                    new Step("a", PayoutStatus.PAID, "applied, new payout", "APPLIED"),
+                    new Step("a", PayoutStatus.PAID, "duplicate", "DUPLICATE"),
+                    new Step("a", PayoutStatus.FAILED, "conflict (failed after paid)", "CONFLICT"),
+                    new Step("b", PayoutStatus.PAID, "applied, new payout", "APPLIED"),
+                    new Step("b", PayoutStatus.REVERSED, "applied, existing payout", "APPLIED"),
+                    new Step("b", PayoutStatus.FAILED, "stale (failed after reversed)", "STALE"));
         }
         return List.of(
-                new Step("a", Kind.PAID, "applied, new payout", "APPLIED"),
-                new Step("a", Kind.PAID, "duplicate", "DUPLICATE"),
-                new Step("a", Kind.PENDING, "stale (open status after paid)", "STALE"),
-                new Step("a", Kind.FAILED, "conflict (failed after paid)", "CONFLICT"),
-                new Step("b", Kind.PENDING, "applied, new payout (open status)", "APPLIED"),
-                new Step("b", Kind.PAID, "applied, existing payout", "APPLIED"));
+                new Step("a", PayoutStatus.PAID, "applied, new payout", "APPLIED"),
+                new Step("a", PayoutStatus.PAID, "duplicate", "DUPLICATE"),
+                new Step("a", PayoutStatus.PENDING, "stale (open status after paid)", "STALE"),
+                new Step("a", PayoutStatus.FAILED, "conflict (failed after paid)", "CONFLICT"),
+                new Step("b", PayoutStatus.PENDING, "applied, new payout (open status)", "APPLIED"),
+                new Step("b", PayoutStatus.PAID, "applied, existing payout", "APPLIED"));
     }
 
     /** Cases in table order (a case may occur twice in a scenario: its repeats pool together). */
@@ -86,7 +87,8 @@ final class CostBench {
             "applied, existing payout", "duplicate",
             "stale (open status after paid)", "stale (failed after reversed)", "conflict (failed after paid)");
 
-    Map<Provider, Map<String, List<Cost>>> ours;
+    /** provider → case → costs. */
+    Map<String, Map<String, List<Cost>>> ours;
     Map<String, List<Cost>> baseline;
 
     void run(Report report) {
@@ -97,25 +99,26 @@ final class CostBench {
         try (DynamoDbClient db = Stacks.ourClient(local.endpoint(), log)) {
             String table = local.freshTable(SamTemplate.find(), "PayoutsTable");
             ours = new LinkedHashMap<>();
-            for (Provider p : Provider.values()) {
+            for (ProviderFixture p : events.providers()) {
                 CallbackReceiver receiver = Stacks.receiver(p, events, db, table);
                 Map<String, List<Cost>> byCase = new LinkedHashMap<>();
                 for (int r = 0; r < repeats; r++) {
                     String run = UUID.randomUUID().toString().substring(0, 8);
                     for (Step step : scenario(p)) {
-                        String ref = p.id + "-cost-" + run + "-" + step.refLabel();
+                        String ref = p.provider() + "-cost-" + run + "-" + step.refLabel();
                         Map<String, AttributeValue> before = stateItem(shadow, table, ref);
                         log.drain();
-                        APIGatewayV2HTTPResponse answer = receiver.receive(events.callback(p, step.kind(), ref).toEvent(), null);
+                        APIGatewayV2HTTPResponse answer = receiver.receive(events.callback(p, step.status(), ref).toEvent(),
+                                null);
                         Cost c = cost(step, answer, log.drain(), CostBench::ourItemKind);
                         long history = PayoutHistory.recordedBy(before, stateItem(shadow, table, ref)).map(ItemSize::of).orElse(0L);
                         c = new Cost(c.caseName(), c.result(), c.calls(), c.shape(), c.ruleWrite(), c.gsiWrite(), c.ruleRead(),
                                 c.localWrite(), c.localRead(), c.itemBytes(), history);
-                        check(p.id, step, c);
+                        check(p.provider(), step, c);
                         byCase.computeIfAbsent(step.caseName(), k -> new ArrayList<>()).add(c);
                     }
                 }
-                ours.put(p, byCase);
+                ours.put(p.provider(), byCase);
             }
         } finally {
             CallbackLog.redirect(System.out);
@@ -129,17 +132,18 @@ final class CostBench {
         Map<String, List<Cost>> byCase = new LinkedHashMap<>();
         try (DynamoDbClient db = Stacks.defaultClient(local.endpoint(), log)) {
             String[] tables = Stacks.baselineTables(shadow);
-            Map<String, String> env = new HashMap<>(events.secretsFor(Provider.PIVOT));
+            ProviderFixture pivot = events.provider(Stacks.BASELINE_PROVIDER);
+            Map<String, String> env = new HashMap<>(events.settings());
             env.put("TABLE_NAME", tables[0]);
             env.put("IDEMPOTENCY_TABLE_NAME", tables[1]);
             PivotBaselineHandler handler = new PivotBaselineHandler(env, db);
             for (int r = 0; r < repeats; r++) {
                 String run = UUID.randomUUID().toString().substring(0, 8);
-                for (Step step : scenario(Provider.PIVOT)) {
+                for (Step step : scenario(pivot)) {
                     String ref = "baseline-cost-" + run + "-" + step.refLabel();
                     log.drain();
                     APIGatewayV2HTTPResponse answer = handler.handleRequest(
-                            events.callback(Provider.PIVOT, step.kind(), ref).toEvent(), null);
+                            events.callback(pivot, step.status(), ref).toEvent(), null);
                     Cost c = cost(step, answer, log.drain(), t -> t.table().startsWith("BaselineIdempotency") ? "idempotency record" : "payout");
                     byCase.computeIfAbsent(step.caseName(), k -> new ArrayList<>()).add(c);
                 }
@@ -269,11 +273,11 @@ final class CostBench {
         report.line(calibration);
         report.line("");
         List<List<String>> rows = new ArrayList<>();
-        for (Map.Entry<Provider, Map<String, List<Cost>>> e : ours.entrySet()) {
+        for (Map.Entry<String, Map<String, List<Cost>>> e : ours.entrySet()) {
             for (String caseName : CASES) {
                 List<Cost> costs = e.getValue().get(caseName);
                 if (costs != null) {
-                    rows.add(row(e.getKey().id, caseName, costs));
+                    rows.add(row(e.getKey(), caseName, costs));
                 }
             }
         }
@@ -295,7 +299,7 @@ final class CostBench {
         report.line("Pivot, ours ÷ baseline (write units; read units):");
         report.line("");
         List<List<String>> ratioRows = new ArrayList<>();
-        Map<String, List<Cost>> pivot = ours.get(Provider.PIVOT);
+        Map<String, List<Cost>> pivot = ours.get(Stacks.BASELINE_PROVIDER);
         for (String caseName : CASES) {
             if (pivot.containsKey(caseName) && baseline.containsKey(caseName)) {
                 double ow = median(pivot.get(caseName), Cost::ruleWrite);
@@ -342,7 +346,7 @@ final class CostBench {
     }
 
     /** Medians for BENCHMARKS' summary: write units of a case for a provider (ours). */
-    double oursWrite(Provider p, String caseName) {
+    double oursWrite(String p, String caseName) {
         List<Cost> c = ours.get(p).get(caseName);
         return c == null ? Double.NaN : median(c, Cost::ruleWrite);
     }

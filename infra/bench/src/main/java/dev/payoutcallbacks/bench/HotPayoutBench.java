@@ -3,15 +3,17 @@ package dev.payoutcallbacks.bench;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.payoutcallbacks.bench.ProviderEvents.Callback;
-import dev.payoutcallbacks.bench.ProviderEvents.Kind;
-import dev.payoutcallbacks.bench.ProviderEvents.Provider;
 import dev.payoutcallbacks.bench.capacity.DynamoCallLog;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.lambda.CallbackReceiver;
 import dev.payoutcallbacks.core.ledger.PayoutHistory;
 import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.core.payout.HistoryEntry;
+import dev.payoutcallbacks.core.payout.Money;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
+import dev.payoutcallbacks.core.testing.SentOutcome;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.LocalStreams;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
@@ -65,10 +67,16 @@ final class HotPayoutBench {
 
     private final EmbeddedDynamoDb local;
     private final ProviderEvents events;
+    /** Comm.Pix: refunds with their own ids, and the documented redelivery schedule above. */
+    private final ProviderFixture commpix;
+    /** The paid amount of the payouts here (200 refunds of 1.00 make it whole). */
+    private final Money paid;
 
     HotPayoutBench(EmbeddedDynamoDb local, ProviderEvents events) {
         this.local = local;
         this.events = events;
+        this.commpix = events.provider("commpix");
+        this.paid = new Money(new BigDecimal("200.00"), commpix.currency());
     }
 
     List<Run> run(int repeats) {
@@ -80,7 +88,7 @@ final class HotPayoutBench {
             for (int r = 0; r < repeats; r++) {
                 // a fresh table per repeat: DynamoDB Local slows down as its in-memory tables grow
                 String table = local.freshTable(SamTemplate.find(), "PayoutsTable");
-                CallbackReceiver receiver = Stacks.receiver(Provider.COMMPIX, events, db, table);
+                CallbackReceiver receiver = Stacks.receiver(commpix, events, db, table);
                 runs.add(distinctRefunds(receiver, log));
                 runs.add(sameCallback(receiver, log));
                 runs.add(excessRefundsMix(receiver, log));
@@ -99,9 +107,8 @@ final class HotPayoutBench {
     private Run distinctRefunds(CallbackReceiver receiver, DynamoCallLog log) {
         String ref = "hot-" + UUID.randomUUID().toString().substring(0, 8);
         settle(receiver, ref);
-        int each = ProviderEvents.COMMPIX_AMOUNT_CENTS / CONCURRENCY;
-        Run raw = fire("200 distinct refunds, one payout", receiver, log,
-                i -> events.commpixRefund(ref, "rf-" + ref + "-" + i, each));
+        Money each = new Money(paid.amount().divide(BigDecimal.valueOf(CONCURRENCY)), paid.currency());
+        Run raw = fire("200 distinct refunds, one payout", receiver, log, i -> refund(ref, "rf-" + ref + "-" + i, each));
         settleHistory(receiver);
         PayoutRecord record = receiver.ledger().read(ref).orElseThrow();
         long refundsInHistory = record.history().stream().filter(h -> "APPLIED".equals(h.result().name())
@@ -121,9 +128,8 @@ final class HotPayoutBench {
     /** 200 deliveries of the same completion (a retry storm): exactly one applies. */
     private Run sameCallback(CallbackReceiver receiver, DynamoCallLog log) {
         String ref = "hot-" + UUID.randomUUID().toString().substring(0, 8);
-        Callback created = events.callback(Provider.COMMPIX, Kind.PENDING, ref);
-        receiver.receive(created.toEvent(), null);
-        Callback completed = events.callback(Provider.COMMPIX, Kind.PAID, ref);
+        receiver.receive(said(ref, PayoutStatus.PENDING, paid).toEvent(), null);
+        Callback completed = said(ref, PayoutStatus.PAID, paid);
         Run raw = fire("200 deliveries of one callback", receiver, log, i -> completed);
         settleHistory(receiver);
         PayoutRecord record = receiver.ledger().read(ref).orElseThrow();
@@ -145,13 +151,13 @@ final class HotPayoutBench {
     private Run excessRefundsMix(CallbackReceiver receiver, DynamoCallLog log) {
         String ref = "hot-" + UUID.randomUUID().toString().substring(0, 8);
         settle(receiver, ref);
-        receiver.receive(events.commpixRefund(ref, "full-" + ref, ProviderEvents.COMMPIX_AMOUNT_CENTS).toEvent(), null);
-        Callback completed = events.callback(Provider.COMMPIX, Kind.PAID, ref);
-        Callback otherAmount = new Callback(completed.path(), completed.headers(), completed.sourceIp(),
-                completed.body().replace("\"amount\": \"" + ProviderEvents.COMMPIX_AMOUNT_CENTS + "\"",
-                        "\"amount\": \"" + (ProviderEvents.COMMPIX_AMOUNT_CENTS + 10000) + "\""));
+        receiver.receive(refund(ref, "full-" + ref, paid).toEvent(), null);
+        Callback completed = said(ref, PayoutStatus.PAID, paid);
+        Money more = new Money(paid.amount().add(new BigDecimal("100.00")), paid.currency());
+        Callback otherAmount = said(ref, PayoutStatus.PAID, more);
+        Money one = new Money(new BigDecimal("1.00"), paid.currency());
         Run raw = fire("200 not moving the state (150 excess refunds, 50 disagreeing/duplicate completions)", receiver, log,
-                i -> i < 150 ? events.commpixRefund(ref, "x-" + ref + "-" + i, 100) : i < 175 ? otherAmount : completed);
+                i -> i < 150 ? refund(ref, "x-" + ref + "-" + i, one) : i < 175 ? otherAmount : completed);
         settleHistory(receiver);
         PayoutRecord record = receiver.ledger().read(ref).orElseThrow();
         int conflicts = raw.results().getOrDefault("CONFLICT", 0);
@@ -169,14 +175,29 @@ final class HotPayoutBench {
     private Run noContention(CallbackReceiver receiver, DynamoCallLog log) {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Run raw = fire("200 payouts, one callback each (contrast)", receiver, log,
-                i -> events.callback(Provider.COMMPIX, Kind.PAID, "cold-" + run + "-" + i));
+                i -> said("cold-" + run + "-" + i, PayoutStatus.PAID, paid));
         boolean ok = raw.results().getOrDefault("APPLIED", 0) == CONCURRENCY;
         return withCheck(raw, ok, "APPLIED " + raw.results().getOrDefault("APPLIED", 0) + "/" + CONCURRENCY);
     }
 
     private void settle(CallbackReceiver receiver, String ref) {
-        receiver.receive(events.callback(Provider.COMMPIX, Kind.PENDING, ref).toEvent(), null);
-        receiver.receive(events.callback(Provider.COMMPIX, Kind.PAID, ref).toEvent(), null);
+        receiver.receive(said(ref, PayoutStatus.PENDING, paid).toEvent(), null);
+        receiver.receive(said(ref, PayoutStatus.PAID, paid).toEvent(), null);
+    }
+
+    /** A Comm.Pix callback of {@code status} for the payout, with this amount. */
+    private Callback said(String ref, PayoutStatus status, Money amount) {
+        SentOutcome.Builder outcome = SentOutcome.of(ref, status).amount(amount);
+        if (status == PayoutStatus.PENDING) {
+            outcome.stage(commpix.openStages().get(0));
+        }
+        return events.callback(commpix, outcome.build());
+    }
+
+    /** A Comm.Pix refund of the paid payout, with its own refund transaction id. */
+    private Callback refund(String ref, String refundId, Money refund) {
+        return events.callback(commpix, SentOutcome.of(ref, PayoutStatus.PARTIALLY_REFUNDED).amount(paid).adjustment(refund)
+                .adjustmentId(refundId).build());
     }
 
     /** The dedup keys the payout's state item has seen. */

@@ -2,6 +2,8 @@ package dev.payoutcallbacks.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
+import dev.payoutcallbacks.core.testing.ProviderFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,7 +34,8 @@ final class JmhRun {
                 "-cp", System.getProperty("java.class.path"),
                 "org.openjdk.jmh.Main", ProviderCpuBenchmark.class.getName(),
                 "-f", Integer.toString(forks), "-wi", Integer.toString(warmupIterations), "-w", "1s",
-                "-i", Integer.toString(iterations), "-r", "1s", "-rf", "json", "-rff", json.toString()));
+                "-i", Integer.toString(iterations), "-r", "1s", "-rf", "json", "-rff", json.toString(),
+                "-p", "provider=" + String.join(",", providers())));
         if (!jvmArgs.isEmpty()) {
             command.add("-jvmArgsAppend");
             command.add(String.join(" ", jvmArgs));
@@ -63,6 +66,11 @@ final class JmhRun {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Every provider's name (the benchmark's parameter), in template order. */
+    private static List<String> providers() {
+        return ProviderFixtures.all().stream().map(ProviderFixture::provider).toList();
     }
 
     static void write(Report report, List<Result> results, int forks, int iterations) {

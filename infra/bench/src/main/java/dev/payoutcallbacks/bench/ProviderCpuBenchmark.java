@@ -2,8 +2,6 @@ package dev.payoutcallbacks.bench;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.payoutcallbacks.bench.ProviderEvents.Kind;
-import dev.payoutcallbacks.bench.ProviderEvents.Provider;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.lambda.CallbackReceiver;
 import dev.payoutcallbacks.core.lambda.LambdaRequests;
@@ -13,9 +11,12 @@ import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.core.ledger.Quarantine;
 import dev.payoutcallbacks.core.payout.PayoutDecision;
 import dev.payoutcallbacks.core.payout.PayoutState;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.provider.CallbackRejected;
 import dev.payoutcallbacks.core.provider.CallbackRequest;
 import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.provider.Translation;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -49,7 +50,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ProviderCpuBenchmark {
 
-    @Param({"SLATE", "PIVOT", "CALYPSO", "M2MONEY", "COMMPIX"})
+    /** A provider's name: every provider's fixture on the class path, given by {@link JmhRun} ({@code -p provider=...}). */
+    @Param({})
     public String provider;
 
     private ProviderCallbacks callbacks;
@@ -59,11 +61,11 @@ public class ProviderCpuBenchmark {
 
     @Setup
     public void setUp() {
-        Provider p = Provider.valueOf(provider);
         ProviderEvents events = ProviderEvents.load(SamTemplate.find().projectDir());
-        callbacks = Stacks.callbacks(p, events);
-        String ref = "jmh-" + p.id + "-0001";
-        event = events.callback(p, Kind.PAID, ref).toEvent();
+        ProviderFixture p = events.provider(provider);
+        callbacks = p.callbacks(events.settings());
+        String ref = "jmh-" + provider + "-0001";
+        event = events.callback(p, PayoutStatus.PAID, ref).toEvent();
         current = PayoutState.none(ref);
         CallbackLog.redirect(new PrintStream(OutputStream.nullOutputStream()));
         DynamoDbClient answersAtOnce = new InMemoryAnswers();
@@ -85,7 +87,7 @@ public class ProviderCpuBenchmark {
         try {
             Translation translation = callbacks.translate(request);
             return PayoutDecision.decide(current, translation.outcomes().get(0));
-        } catch (dev.payoutcallbacks.core.provider.CallbackRejected e) {
+        } catch (CallbackRejected e) {
             throw new IllegalStateException(e);
         }
     }

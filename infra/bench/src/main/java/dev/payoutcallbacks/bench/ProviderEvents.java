@@ -3,50 +3,27 @@ package dev.payoutcallbacks.bench;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.payoutcallbacks.core.payout.Money;
+import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
+import dev.payoutcallbacks.core.testing.ProviderFixtures;
+import dev.payoutcallbacks.core.testing.SentOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.util.Random;
 
 /**
- * Callbacks as each provider sends them (bodies shaped like the signed samples in events/), for any payout
- * reference, authenticated with the local secrets of infra/local-env.json (signed where the provider signs).
+ * Callbacks as each provider sends them, for any payout reference: the wire format and the credentials are the
+ * provider's own fixture's ({@link ProviderFixture}, every provider on the class path in template order), the
+ * secrets the local ones of infra/local-env.json.
  */
 public final class ProviderEvents {
-
-    public enum Provider {
-        SLATE("slate", "SlateCallbackFunction", "dev.payoutcallbacks.slate.SlateCallbackHandler", "/transactions/payout-callback"),
-        PIVOT("pivot", "PivotCallbackFunction", "dev.payoutcallbacks.pivot.PivotCallbackHandler", "/callbacks/pivot"),
-        CALYPSO("calypso", "CalypsoCallbackFunction", "dev.payoutcallbacks.calypso.CalypsoCallbackHandler", "/callbacks/calypso"),
-        M2MONEY("m2money", "M2MoneyCallbackFunction", "dev.payoutcallbacks.m2money.M2MoneyCallbackHandler", "/callbacks/m2money"),
-        COMMPIX("commpix", "CommPixCallbackFunction", "dev.payoutcallbacks.commpix.CommPixCallbackHandler", "/callbacks/commpix");
-
-        public final String id;
-        public final String logicalId;
-        public final String handler;
-        public final String path;
-
-        Provider(String id, String logicalId, String handler, String path) {
-            this.id = id;
-            this.logicalId = logicalId;
-            this.handler = handler;
-            this.path = path;
-        }
-
-        /** functions/&lt;id&gt;/target/&lt;id&gt;-function-lambda.jar */
-        public Path jar(Path root) {
-            return root.resolve("functions").resolve(id).resolve("target").resolve(id + "-function-lambda.jar");
-        }
-    }
-
-    /** What the callback says about the payout. PENDING is each provider's open status (Slate: submit_not_received). */
-    public enum Kind { PAID, PENDING, FAILED, REVERSED }
 
     /** One HTTP callback. */
     public record Callback(String path, Map<String, String> headers, String sourceIp, String body) {
@@ -84,189 +61,88 @@ public final class ProviderEvents {
         }
     }
 
-    private final Map<String, String> secrets;
+    private final Map<String, String> settings;
 
-    private ProviderEvents(Map<String, String> secrets) {
-        this.secrets = secrets;
+    private ProviderEvents(Map<String, String> settings) {
+        this.settings = settings;
     }
 
-    /** Secrets from infra/local-env.json ("Parameters"). */
+    /** The local settings of infra/local-env.json ("Parameters"). */
     public static ProviderEvents load(Path root) {
         try {
             JsonNode params = new ObjectMapper().readTree(root.resolve("infra/local-env.json").toFile()).path("Parameters");
             Map<String, String> values = new LinkedHashMap<>();
             params.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
-            return new ProviderEvents(values);
+            return new ProviderEvents(Map.copyOf(values));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The environment variables each function's handler needs locally (its secrets). */
-    public Map<String, String> secretsFor(Provider p) {
-        Map<String, String> env = new LinkedHashMap<>();
-        switch (p) {
-            case SLATE -> env.put("INTERNAL_SECRETS", value("INTERNAL_SECRETS"));
-            case PIVOT -> env.put("PIVOT_CALLBACK_API_KEYS", value("PIVOT_CALLBACK_API_KEYS"));
-            case CALYPSO -> env.put("CALYPSO_WEBHOOK_SECRETS", value("CALYPSO_WEBHOOK_SECRETS"));
-            case M2MONEY -> env.put("M2MONEY_WEBHOOK_SECRETS", value("M2MONEY_WEBHOOK_SECRETS"));
-            case COMMPIX -> {
-                env.put("COMMPIX_ALLOWED_IPS", value("COMMPIX_ALLOWED_IPS"));
-                env.put("COMMPIX_TOKENS", value("COMMPIX_TOKENS"));
-                env.put("COMMPIX_HMAC_SECRETS", secrets.getOrDefault("COMMPIX_HMAC_SECRETS", ""));
-            }
+    /** Every provider, in template order. */
+    public List<ProviderFixture> providers() {
+        return ProviderFixtures.all();
+    }
+
+    /** One provider, for the benchmarks about its documented behaviour (the Pivot baseline, Comm.Pix's retries). */
+    public ProviderFixture provider(String name) {
+        return ProviderFixtures.named(name);
+    }
+
+    /** The local settings, as every function gets them here (its secrets among them). */
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    /**
+     * What a callback of {@code status} says about the payout: the provider's amount (the same for every payout), for
+     * an open status the first stage its callbacks can say; null where they cannot say the status.
+     */
+    public SentOutcome outcome(ProviderFixture p, PayoutStatus status, String ref) {
+        Money amount = p.amount(new Random(1));
+        if (status == PayoutStatus.PENDING) {
+            Money carried = p.openStagesCarryAmount() ? amount : null;
+            return p.openStages().stream()
+                    .map(stage -> SentOutcome.of(ref, status).stage(stage).amount(carried).build())
+                    .filter(o -> body(p, o) != null).findFirst().orElse(null);
         }
-        return env;
-    }
-
-    /** The whole configured value (lists stay lists). */
-    private String value(String name) {
-        String v = secrets.get(name);
-        if (v == null) {
-            throw new IllegalStateException(name + " missing from infra/local-env.json");
+        SentOutcome.Builder outcome = SentOutcome.of(ref, status).amount(p.carriesAmount() ? amount : null);
+        if (status == PayoutStatus.REVERSED) {
+            outcome.amount(amount).adjustment(amount);
         }
-        return v;
+        SentOutcome built = outcome.build();
+        return body(p, built) == null ? null : built;
     }
 
-    /** The first of the configured secrets: what a sender presents or signs with. */
-    private String secret(String name) {
-        String v = secrets.get(name);
-        if (v == null) {
-            throw new IllegalStateException(name + " missing from infra/local-env.json");
+    /** Whether the provider's callbacks say {@code status}. */
+    public boolean says(ProviderFixture p, PayoutStatus status) {
+        return outcome(p, status, "probe") != null;
+    }
+
+    public Callback callback(ProviderFixture p, PayoutStatus status, String ref) {
+        SentOutcome outcome = outcome(p, status, ref);
+        if (outcome == null) {
+            throw new IllegalArgumentException(p.provider() + " sends no " + status.wireName() + " callback");
         }
-        return v.split(",")[0].trim();
+        return callback(p, outcome);
     }
 
-    /** Which kinds a provider can send. */
-    public static List<Kind> kinds(Provider p) {
-        return p == Provider.M2MONEY ? List.of(Kind.PAID, Kind.FAILED, Kind.REVERSED)
-                : List.of(Kind.PAID, Kind.PENDING, Kind.FAILED);
-    }
-
-    public Callback callback(Provider p, Kind kind, String ref) {
-        return switch (p) {
-            case SLATE -> slate(kind, ref);
-            case PIVOT -> pivot(kind, ref);
-            case CALYPSO -> calypso(kind, ref);
-            case M2MONEY -> m2money(kind, ref);
-            case COMMPIX -> commpix(kind, ref);
-        };
-    }
-
-    private Callback slate(Kind kind, String ref) {
-        String body = switch (kind) {
-            case PAID -> "{\"payout_reference\": \"" + ref + "\", \"order_key\": \"order-" + ref + "\", \"status\": \"paid\", "
-                    + "\"amount\": \"250.00\", \"currency\": \"USD\", \"gateway_payload\": {\"gateway\": \"pivot\", \"referenceId\": \"" + ref + "\"}}";
-            case PENDING -> "{\"payout_reference\": \"" + ref + "\", \"status\": \"submit_not_received\", \"source\": \"poll\"}";
-            case FAILED -> "{\"payout_reference\": \"" + ref + "\", \"status\": \"failed\", \"failure_reason\": \"bank rejected\"}";
-            case REVERSED -> throw new IllegalArgumentException("Slate has no reversal");
-        };
-        return new Callback(Provider.SLATE.path, headers("x-internal-secret", secret("INTERNAL_SECRETS")), "203.0.113.10", body);
-    }
-
-    private Callback pivot(Kind kind, String ref) {
-        String[] ev = switch (kind) {
-            case PAID -> new String[] {"PAYOUT.SUCCESS", "SUCCESS", "null"};
-            case PENDING -> new String[] {"PAYOUT.DELAYED", "DELAYED", "null"};
-            case FAILED -> new String[] {"PAYOUT.FAILED", "FAILED", "\"Invalid Account\""};
-            case REVERSED -> throw new IllegalArgumentException("Pivot has no reversal");
-        };
-        return new Callback(Provider.PIVOT.path, headers("x-api-key", secret("PIVOT_CALLBACK_API_KEYS"), "accept", "application/json"),
-                "203.0.113.10", pivotBody(ev[0], ev[1], ev[2], ref));
-    }
-
-    /** A Pivot single-payout callback body (seed 001). */
-    public static String pivotBody(String event, String status, String reasonJson, String ref) {
-        return "{\"event\": \"" + event + "\", \"data\": {\"uuid\": \"d6a46a2c-1b26-40c5-9ca3-e063e69635a0\", "
-                + "\"merchantId\": \"922e39ab-7565-49f6-b84f-fb56122821ae\", \"payouts\": {\"referenceId\": \"" + ref + "\", "
-                + "\"amount\": {\"currency\": \"IDR\", \"value\": \"100000\"}, \"status\": \"" + status + "\", \"reason\": " + reasonJson + "}}}";
-    }
-
-    private Callback calypso(Kind kind, String ref) {
-        String body = switch (kind) {
-            case PAID -> "{\"requestId\": \"c0a8012e-" + ref + "\", \"id\": \"evt-" + ref + "-907311\", \"createdDate\": \"2026-11-20T09:24:58.907311\", "
-                    + "\"level\": \"INFO\", \"service\": \"PAYOUT\", \"eventType\": \"PAYOUT_CHANGE_STATUS\", \"data\": {\"type\": \"PAYOUT_CHANGE_STATUS\", "
-                    + "\"parentExternalId\": 580001, \"createdDate\": \"2026-11-20T09:15:02.118204\", \"idempotencyKey\": \"idem-" + ref + "\", "
-                    + "\"currency\": \"USDT_TRX\", \"externalId\": \"" + ref + "\", "
-                    + "\"hash\": \"9f2c6a1e4b7d8c0f3e5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f80912\", \"payoutStatus\": \"Completed\"}}";
-            case PENDING -> "{\"type\": \"PAYOUT_CHANGE_STATUS\", \"parentExternalId\": 580001, \"createdDate\": \"2026-11-20T09:15:02.118204\", "
-                    + "\"idempotencyKey\": \"idem-" + ref + "\", \"currency\": \"USDT_TRX\", \"externalId\": \"" + ref + "\", "
-                    + "\"payoutStatus\": \"PENDING_CONFIRMATION\"}";
-            case FAILED -> "{\"type\": \"PAYOUT_CHANGE_STATUS\", \"parentExternalId\": 580001, \"createdDate\": \"2026-11-20T09:15:02.118204\", "
-                    + "\"idempotencyKey\": \"idem-" + ref + "\", \"currency\": \"USDT_TRX\", \"externalId\": \"" + ref + "\", "
-                    + "\"hash\": \"4d1e0a9b8c7f6e5d4c3b2a190807f6e5d4c3b2a1908f7e6d5c4b3a2918070605\", \"payoutStatus\": \"FAILED\"}";
-            case REVERSED -> throw new IllegalArgumentException("Calypso has no reversal");
-        };
-        String sign = HexFormat.of().formatHex(hmac("HmacSHA512", secret("CALYPSO_WEBHOOK_SECRETS"), body));
-        return new Callback(Provider.CALYPSO.path, headers("sign", sign, "key", "calypso-local-subscription-key"), "203.0.113.10", body);
-    }
-
-    private Callback m2money(Kind kind, String ref) {
-        String person = "\"contactId\":\"CONT_0000FAKE0001\",\"firstName\":\"Testpayee\",\"lastName\":\"Fakesurname\","
-                + "\"email\":\"payee.fake@example.invalid\",\"phone\":\"9876501234\",\"amount\":\"1500.00\",";
-        String body = switch (kind) {
-            case PAID -> "{\"event\":\"payout.transfer.success\",\"code\":\"0x0200\",\"message\":\"Transaction Successful\",\"data\":{"
-                    + "\"orderRefId\":\"ORD-" + ref + "\",\"clientRefId\":\"" + ref + "\"," + person
-                    + "\"status\":\"processed\",\"utr\":\"412345678901\",\"accountNumber\":\"50100999888777\",\"accountIFSC\":\"FAKE0001234\"}}";
-            case FAILED -> "{\"event\":\"payout.transfer.failed\",\"code\":\"0x0202\",\"message\":\"Transaction Failed\",\"data\":{"
-                    + "\"orderRefId\":\"ORD-" + ref + "\",\"clientRefId\":\"" + ref + "\"," + person
-                    + "\"status\":\"failed\",\"reason\":\"Beneficiary account closed\\/frozen\",\"accountNumber\":\"50100999888777\",\"accountIFSC\":\"FAKE0001234\"}}";
-            case REVERSED -> "{\"event\":\"payout.transfer.reverse\",\"code\":\"0x0207\",\"message\":\"Transaction Reversed\",\"data\":{"
-                    + "\"orderRefId\":\"ORD-" + ref + "\",\"clientRefId\":\"" + ref + "\"," + person
-                    + "\"status\":\"reversed\",\"reason\":\"Credit returned by beneficiary bank\",\"vpa\":\"fakepayee@upi\"}}";
-            case PENDING -> throw new IllegalArgumentException("M2Money sends no open status");
-        };
-        String signature = HexFormat.of().formatHex(hmac("HmacSHA256", secret("M2MONEY_WEBHOOK_SECRETS"), body));
-        return new Callback(Provider.M2MONEY.path, headers("signature", signature), "203.0.113.10", body);
-    }
-
-    private Callback commpix(Kind kind, String ref) {
-        String[] t = switch (kind) {
-            case PENDING -> new String[] {"PAYOUT_CREATED", "CREATED"};
-            case PAID -> new String[] {"PAYOUT_COMPLETED", "COMPLETED"};
-            case FAILED -> new String[] {"PAYOUT_FAILED", "FAILED"};
-            case REVERSED -> throw new IllegalArgumentException("Comm.Pix refunds are refunds, see refund()");
-        };
-        String body = "{\"type\": \"" + t[0] + "\", \"data\": {\"id\": \"c0eb14aa-ef4a-4b36-97cf-f95fffd23d67\", \"accountId\": \"acc_01HCOMMPIX\", "
-                + "\"type\": \"PIX\", \"amount\": \"" + COMMPIX_AMOUNT_CENTS + "\", \"status\": \"" + t[1] + "\", \"externalId\": \"" + ref + "\", "
-                + "\"transactionId\": \"tx-" + ref + "\", \"transactionEndToEndId\": \"E1234567820261121080000000003001\"}}";
-        return commpixCallback(body);
-    }
-
-    /** The paid amount of Comm.Pix payouts here, in cents. */
-    public static final int COMMPIX_AMOUNT_CENTS = 20000;
-
-    /** A Comm.Pix partial (or final) refund of {@code cents}, with its own refund transaction id. */
-    public Callback commpixRefund(String ref, String refundId, int cents) {
-        String body = "{\"type\": \"PAYOUT_REFUNDED\", \"data\": {\"accountId\": \"acc_01HCOMMPIX\", \"originalPayout\": {"
-                + "\"id\": \"c0eb14aa-ef4a-4b36-97cf-f95fffd23d67\", \"type\": \"PIX\", \"amount\": " + COMMPIX_AMOUNT_CENTS + ", "
-                + "\"status\": \"COMPLETED\", \"externalId\": \"" + ref + "\", \"transactionId\": \"tx-" + ref + "\", "
-                + "\"transactionEndToEndId\": \"E1234567820261121080000000003001\"}, \"refundData\": {\"amount\": " + cents + ", "
-                + "\"transactionId\": \"" + refundId + "\", \"transactionEndToEndId\": \"D1234567820261122090000000003001\"}}}";
-        return commpixCallback(body);
-    }
-
-    private Callback commpixCallback(String body) {
-        return new Callback(Provider.COMMPIX.path, headers("x-webhook-token", secret("COMMPIX_TOKENS")), "203.0.113.10", body);
-    }
-
-    private static Map<String, String> headers(String... pairs) {
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("content-type", "application/json");
-        h.put("user-agent", "provider-webhook/1.0");
-        for (int i = 0; i + 1 < pairs.length; i += 2) {
-            h.put(pairs[i], pairs[i + 1]);
+    /** The callback as the provider sends it: header names lower-cased, as API Gateway passes them. */
+    public Callback callback(ProviderFixture p, SentOutcome outcome) {
+        String body = body(p, outcome);
+        ProviderFixture.Credentials sent = p.credentials(body.getBytes(StandardCharsets.UTF_8),
+                name -> settings.get(name).split(",")[0].trim());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("content-type", "application/json");
+        headers.put("user-agent", "provider-webhook/1.0");
+        for (Map<String, String> part : List.of(sent.credential(), sent.headers())) {
+            part.forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), value));
         }
-        return h;
+        return new Callback(p.path(), headers, sent.sourceIp(), body);
     }
 
-    private static byte[] hmac(String algorithm, String secret, String body) {
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm));
-            return mac.doFinal(body.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+    /** One spelling of the provider's (the same for every callback, so warm runs time the same work). */
+    private static String body(ProviderFixture p, SentOutcome outcome) {
+        return p.body(outcome, new Random(1));
     }
 }

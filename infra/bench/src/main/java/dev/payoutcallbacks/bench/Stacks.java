@@ -1,24 +1,14 @@
 package dev.payoutcallbacks.bench;
 
-import dev.payoutcallbacks.bench.ProviderEvents.Provider;
-import dev.payoutcallbacks.calypso.CalypsoCallbacks;
-import dev.payoutcallbacks.commpix.CommPixCallbacks;
-import dev.payoutcallbacks.commpix.CommPixSenderAllowList;
-import dev.payoutcallbacks.core.config.SharedSecrets;
 import dev.payoutcallbacks.core.lambda.CallbackReceiver;
 import dev.payoutcallbacks.core.ledger.LedgerSettings;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.core.ledger.Quarantine;
-import dev.payoutcallbacks.core.provider.ProviderCallbacks;
+import dev.payoutcallbacks.core.testing.ProviderFixture;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
-import dev.payoutcallbacks.m2money.M2MoneyCallbacks;
-import dev.payoutcallbacks.pivot.PivotCallbacks;
-import dev.payoutcallbacks.slate.SlateCallbacks;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -37,33 +27,19 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 final class Stacks {
     /** The production default (CallbackReceiver.create reads APPLY_MAX_ATTEMPTS, default 8). */
     static final int APPLY_MAX_ATTEMPTS = LedgerSettings.DEFAULT_MAX_ATTEMPTS;
+    /** The baseline is a Pivot handler: it is compared with our Pivot function, on Pivot's callbacks. */
+    static final String BASELINE_PROVIDER = "pivot";
 
     private Stacks() {
     }
 
-    /** Our provider translation, configured as its handler configures it from the local secrets. */
-    static ProviderCallbacks callbacks(Provider p, ProviderEvents events) {
-        Map<String, String> env = events.secretsFor(p);
-        return switch (p) {
-            case SLATE -> new SlateCallbacks(SharedSecrets.parse(env.get("INTERNAL_SECRETS")));
-            case PIVOT -> new PivotCallbacks(SharedSecrets.parse(env.get("PIVOT_CALLBACK_API_KEYS")));
-            case CALYPSO -> new CalypsoCallbacks(SharedSecrets.parse(env.get("CALYPSO_WEBHOOK_SECRETS")));
-            case M2MONEY -> new M2MoneyCallbacks(SharedSecrets.parse(env.get("M2MONEY_WEBHOOK_SECRETS")),
-                    M2MoneyCallbacks.DEFAULT_UNTRANSLATABLE_HTTP_STATUS);
-            case COMMPIX -> new CommPixCallbacks(CommPixSenderAllowList.parse(env.get("COMMPIX_ALLOWED_IPS")),
-                    SharedSecrets.parse(env.get("COMMPIX_TOKENS")),
-                    // as CommPixCallbackHandler: empty or "none" means no signature required
-                    "none".equalsIgnoreCase(env.get("COMMPIX_HMAC_SECRETS").trim()) ? SharedSecrets.parse(null)
-                            : SharedSecrets.parse(env.get("COMMPIX_HMAC_SECRETS")));
-        };
-    }
-
     /** Our receiver exactly as CallbackReceiver.create wires it, but on the given (instrumented) client. */
-    static CallbackReceiver receiver(Provider p, ProviderEvents events, DynamoDbClient db, String table) {
+    static CallbackReceiver receiver(ProviderFixture p, ProviderEvents events, DynamoDbClient db, String table) {
         Clock clock = Clock.systemUTC();
         PayoutTable payouts = new PayoutTable(db, table);
         PayoutLedger ledger = new PayoutLedger(payouts, clock, LedgerSettings.defaults());
-        return new CallbackReceiver(callbacks(p, events), ledger, new Quarantine(payouts, clock),
+        // The provider's callbacks as its function builds them from the local settings.
+        return new CallbackReceiver(p.callbacks(events.settings()), ledger, new Quarantine(payouts, clock),
                 CallbackReceiver.DEFAULT_MAX_BODY_BYTES, clock);
     }
 
