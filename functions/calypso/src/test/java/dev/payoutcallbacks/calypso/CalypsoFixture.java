@@ -2,10 +2,8 @@ package dev.payoutcallbacks.calypso;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.payoutcallbacks.core.lambda.ProviderCallbackFunction;
 import dev.payoutcallbacks.core.payout.Money;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
-import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.testing.ProviderFixture;
 import dev.payoutcallbacks.core.testing.SentOutcome;
 import java.math.BigDecimal;
@@ -25,23 +23,9 @@ public final class CalypsoFixture implements ProviderFixture {
     private static final String VALIDATION_ERROR = "VALIDATION_ERROR/";
 
     @Override
-    public String provider() {
-        return "calypso";
-    }
-
-    @Override
-    public String path() {
-        return "/callbacks/calypso";
-    }
-
-    @Override
-    public Class<? extends ProviderCallbackFunction> handlerClass() {
-        return CalypsoCallbackHandler.class;
-    }
-
-    @Override
-    public ProviderCallbacks callbacks(Map<String, String> environment) {
-        return ProviderFixture.fromEnvironment(CalypsoCallbacks::fromEnvironment, environment);
+    public CallbackFunction function() {
+        return new CallbackFunction("calypso", "/callbacks/calypso",
+                CalypsoCallbackHandler.class, CalypsoCallbacks::fromEnvironment);
     }
 
     @Override
@@ -87,11 +71,6 @@ public final class CalypsoFixture implements ProviderFixture {
 
     @Override
     public boolean saysPartiallyPaid() {
-        return true;
-    }
-
-    @Override
-    public boolean saysProviderPayoutId() {
         return true;
     }
 

@@ -2,9 +2,7 @@ package dev.payoutcallbacks.commpix;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.payoutcallbacks.core.lambda.ProviderCallbackFunction;
 import dev.payoutcallbacks.core.payout.Money;
-import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.testing.ProviderFixture;
 import dev.payoutcallbacks.core.testing.SentOutcome;
 import java.math.BigDecimal;
@@ -37,23 +35,9 @@ public final class CommPixFixture implements ProviderFixture {
     }
 
     @Override
-    public String provider() {
-        return "commpix";
-    }
-
-    @Override
-    public String path() {
-        return "/callbacks/commpix";
-    }
-
-    @Override
-    public Class<? extends ProviderCallbackFunction> handlerClass() {
-        return CommPixCallbackHandler.class;
-    }
-
-    @Override
-    public ProviderCallbacks callbacks(Map<String, String> environment) {
-        return ProviderFixture.fromEnvironment(CommPixCallbacks::fromEnvironment, environment);
+    public CallbackFunction function() {
+        return new CallbackFunction("commpix", "/callbacks/commpix",
+                CommPixCallbackHandler.class, CommPixCallbacks::fromEnvironment);
     }
 
     @Override
@@ -131,11 +115,6 @@ public final class CommPixFixture implements ProviderFixture {
 
     @Override
     public boolean refundsCarryPaidAmount() {
-        return true;
-    }
-
-    @Override
-    public boolean saysProviderPayoutId() {
         return true;
     }
 

@@ -1,9 +1,7 @@
 package dev.payoutcallbacks.m2money;
 
-import dev.payoutcallbacks.core.lambda.ProviderCallbackFunction;
 import dev.payoutcallbacks.core.payout.Money;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
-import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.testing.ProviderFixture;
 import dev.payoutcallbacks.core.testing.SentOutcome;
 import java.math.BigDecimal;
@@ -20,23 +18,9 @@ import java.util.function.UnaryOperator;
 public final class M2MoneyFixture implements ProviderFixture {
 
     @Override
-    public String provider() {
-        return "m2money";
-    }
-
-    @Override
-    public String path() {
-        return "/callbacks/m2money";
-    }
-
-    @Override
-    public Class<? extends ProviderCallbackFunction> handlerClass() {
-        return M2MoneyCallbackHandler.class;
-    }
-
-    @Override
-    public ProviderCallbacks callbacks(Map<String, String> environment) {
-        return ProviderFixture.fromEnvironment(M2MoneyCallbacks::fromEnvironment, environment);
+    public CallbackFunction function() {
+        return new CallbackFunction("m2money", "/callbacks/m2money",
+                M2MoneyCallbackHandler.class, M2MoneyCallbacks::fromEnvironment);
     }
 
     @Override
@@ -66,11 +50,6 @@ public final class M2MoneyFixture implements ProviderFixture {
     @Override
     public List<String> openStages() {
         return List.of("reconciler");
-    }
-
-    @Override
-    public boolean saysProviderPayoutId() {
-        return true;
     }
 
     @Override

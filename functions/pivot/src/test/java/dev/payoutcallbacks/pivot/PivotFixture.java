@@ -2,10 +2,8 @@ package dev.payoutcallbacks.pivot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.payoutcallbacks.core.lambda.ProviderCallbackFunction;
 import dev.payoutcallbacks.core.payout.Money;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
-import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.testing.ProviderFixture;
 import dev.payoutcallbacks.core.testing.SentOutcome;
 import java.math.BigDecimal;
@@ -22,23 +20,9 @@ public final class PivotFixture implements ProviderFixture {
     private static final String DELAYED = "PAYOUT.DELAYED/";
 
     @Override
-    public String provider() {
-        return "pivot";
-    }
-
-    @Override
-    public String path() {
-        return "/callbacks/pivot";
-    }
-
-    @Override
-    public Class<? extends ProviderCallbackFunction> handlerClass() {
-        return PivotCallbackHandler.class;
-    }
-
-    @Override
-    public ProviderCallbacks callbacks(Map<String, String> environment) {
-        return ProviderFixture.fromEnvironment(PivotCallbacks::fromEnvironment, environment);
+    public CallbackFunction function() {
+        return new CallbackFunction("pivot", "/callbacks/pivot",
+                PivotCallbackHandler.class, PivotCallbacks::fromEnvironment);
     }
 
     @Override
@@ -71,11 +55,6 @@ public final class PivotFixture implements ProviderFixture {
     @Override
     public String wrongAmountStage() {
         return DELAYED + "APPROVED";
-    }
-
-    @Override
-    public boolean saysProviderPayoutId() {
-        return true;
     }
 
     @Override

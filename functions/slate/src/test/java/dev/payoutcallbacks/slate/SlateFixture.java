@@ -2,9 +2,7 @@ package dev.payoutcallbacks.slate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.payoutcallbacks.core.lambda.ProviderCallbackFunction;
 import dev.payoutcallbacks.core.payout.Money;
-import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.testing.ProviderFixture;
 import dev.payoutcallbacks.core.testing.SentOutcome;
 import java.math.BigDecimal;
@@ -23,23 +21,9 @@ public final class SlateFixture implements ProviderFixture {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
-    public String provider() {
-        return "slate";
-    }
-
-    @Override
-    public String path() {
-        return "/transactions/payout-callback";
-    }
-
-    @Override
-    public Class<? extends ProviderCallbackFunction> handlerClass() {
-        return SlateCallbackHandler.class;
-    }
-
-    @Override
-    public ProviderCallbacks callbacks(Map<String, String> environment) {
-        return ProviderFixture.fromEnvironment(SlateCallbacks::fromEnvironment, environment);
+    public CallbackFunction function() {
+        return new CallbackFunction("slate", "/transactions/payout-callback",
+                SlateCallbackHandler.class, SlateCallbacks::fromEnvironment);
     }
 
     @Override

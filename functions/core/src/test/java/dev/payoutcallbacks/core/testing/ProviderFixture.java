@@ -53,17 +53,37 @@ public interface ProviderFixture {
 
     // ---- the function ----------------------------------------------------------------------------------
 
-    /** The provider's name, as its callbacks report it. */
-    String provider();
+    /**
+     * The provider's callback function.
+     *
+     * @param provider the provider's name, as its callbacks report it
+     * @param path     the route its callbacks arrive on, as template.yaml declares it
+     * @param handler  the handler template.yaml names for that route
+     * @param settings how it reads its settings ({@code fromEnvironment} on its provider class)
+     */
+    record CallbackFunction(String provider, String path, Class<? extends ProviderCallbackFunction> handler,
+                            ProviderCallbackFunction.Settings settings) {
+    }
 
-    /** The route its callbacks arrive on, as template.yaml declares it. */
-    String path();
+    CallbackFunction function();
 
-    /** The handler template.yaml names for that route. */
-    Class<? extends ProviderCallbackFunction> handlerClass();
+    default String provider() {
+        return function().provider();
+    }
+
+    default String path() {
+        return function().path();
+    }
+
+    default Class<? extends ProviderCallbackFunction> handlerClass() {
+        return function().handler();
+    }
 
     /** Its callbacks as its function builds them from {@code environment} (secrets read from it too). */
-    ProviderCallbacks callbacks(Map<String, String> environment);
+    default ProviderCallbacks callbacks(Map<String, String> environment) {
+        FunctionEnvironment env = new FunctionEnvironment(environment);
+        return function().settings().fromEnvironment(env, RuntimeSecrets.fromEnvironment(env));
+    }
 
     /** Its real handler, through the constructor every handler has for runtimes hosting several functions. */
     default ProviderCallbackFunction handler(Map<String, String> environment) {
@@ -162,9 +182,9 @@ public interface ProviderFixture {
         return null;
     }
 
-    /** Whether its success names its own payout id ({@link SentOutcome#providerPayoutId()}). */
+    /** Whether its success names its own payout id ({@link SentOutcome#providerPayoutId()}); the canonical route's does not. */
     default boolean saysProviderPayoutId() {
-        return false;
+        return !canonical();
     }
 
     /** Whether its success carries the bank's reference ({@link SentOutcome#bankReference()}). */
@@ -204,12 +224,6 @@ public interface ProviderFixture {
     }
 
     // ---- for implementations ---------------------------------------------------------------------------
-
-    /** Callbacks built by a provider's {@code fromEnvironment}, its secrets read from the same environment. */
-    static ProviderCallbacks fromEnvironment(ProviderCallbackFunction.Settings settings, Map<String, String> environment) {
-        FunctionEnvironment env = new FunctionEnvironment(environment);
-        return settings.fromEnvironment(env, RuntimeSecrets.fromEnvironment(env));
-    }
 
     /** A MAC as a sender computes it, in lower-case hex. */
     static String hmacHex(String algorithm, String secret, byte[] body) {
