@@ -24,6 +24,7 @@ import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.testing.ProviderFixture;
 import dev.payoutcallbacks.core.testing.ProviderFixture.Adjustments;
+import dev.payoutcallbacks.core.testing.SentOutcome;
 import dev.payoutcallbacks.core.testing.TestTables;
 import dev.payoutcallbacks.correctness.support.Deliverer;
 import dev.payoutcallbacks.correctness.support.Evidence;
@@ -166,10 +167,14 @@ class FaultInjectionTest {
         return chosen;
     }
 
-    /** A payout amount of the provider's (the same for every case). */
+    /**
+     * A payout amount of the provider's, the same for every case, in whole units: a provider's spellings of it then
+     * differ as text ({@code 1500} and {@code "1500.00"}), which the ledger must compare as money.
+     */
     private static Amount amount(ProviderFixture provider) {
         Money money = provider.amount(new Random(1));
-        return new Amount(money.amount(), money.currency());
+        BigDecimal whole = money.amount().setScale(0, RoundingMode.DOWN).max(BigDecimal.ONE).setScale(money.amount().scale());
+        return new Amount(whole, money.currency());
     }
 
     record Case(String operation, Fault fault, boolean persistent, Shape shape) {
@@ -321,9 +326,11 @@ class FaultInjectionTest {
                 (System.nanoTime() - started) / 1_000_000, problems);
     }
 
+    /** The body the provider sends; the canonical route's own outcomes come from an internal service. */
     private static String body(ProviderFixture provider, Event e) {
+        SentOutcome outcome = Histories.outcome(e).toBuilder().source(provider.canonical() ? "internal" : null).build();
         synchronized (FORMS) {
-            return provider.body(Histories.outcome(e), FORMS);
+            return provider.body(outcome, FORMS);
         }
     }
 
