@@ -62,6 +62,11 @@ public final class CalypsoStatusApi implements ProviderStatusApi {
         }
 
         @Override
+        public List<String> credentials() {
+            return List.of("CALYPSO_ACCOUNT", "CALYPSO_API_KEY", "CALYPSO_API_SECRET");
+        }
+
+        @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("CALYPSO_API_BASE_URL");
             if (base == null || !env.hasAll("CALYPSO_ACCOUNT", "CALYPSO_API_KEY", "CALYPSO_API_SECRET")) {

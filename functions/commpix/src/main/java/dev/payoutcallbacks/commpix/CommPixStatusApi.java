@@ -3,6 +3,7 @@ package dev.payoutcallbacks.commpix;
 import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import dev.payoutcallbacks.core.provider.PollRequest;
 import dev.payoutcallbacks.core.provider.ProviderStatusApi;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,6 +41,11 @@ public final class CommPixStatusApi implements ProviderStatusApi {
         @Override
         public String provider() {
             return "commpix";
+        }
+
+        @Override
+        public List<String> credentials() {
+            return List.of();
         }
 
         @Override

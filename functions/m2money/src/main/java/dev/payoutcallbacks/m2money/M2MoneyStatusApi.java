@@ -86,6 +86,11 @@ public final class M2MoneyStatusApi implements ProviderStatusApi {
         }
 
         @Override
+        public List<String> credentials() {
+            return List.of("M2MONEY_API_USER", "M2MONEY_API_PASSWORD", "M2MONEY_API_SIGNATURE_SECRET");
+        }
+
+        @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("M2MONEY_API_BASE_URL");
             if (base == null || !env.hasAll("M2MONEY_API_USER", "M2MONEY_API_PASSWORD", "M2MONEY_API_SIGNATURE_SECRET")) {

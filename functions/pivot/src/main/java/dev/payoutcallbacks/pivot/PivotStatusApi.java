@@ -65,6 +65,11 @@ public final class PivotStatusApi implements ProviderStatusApi {
         }
 
         @Override
+        public List<String> credentials() {
+            return List.of("PIVOT_MERCHANT_ID", "PIVOT_MERCHANT_SECRET");
+        }
+
+        @Override
         public Optional<ProviderStatusApi> create(FunctionEnvironment env) {
             String base = env.get("PIVOT_API_BASE_URL");
             if (base == null || !env.hasAll("PIVOT_MERCHANT_ID", "PIVOT_MERCHANT_SECRET")) {

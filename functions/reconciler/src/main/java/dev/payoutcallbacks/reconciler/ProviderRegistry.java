@@ -56,6 +56,11 @@ public final class ProviderRegistry {
         return providers;
     }
 
+    /** The credential settings of every provider's status API (see {@link ProviderStatusApi.Factory#credentials}). */
+    public List<String> credentials() {
+        return factories.stream().flatMap(f -> f.credentials().stream()).distinct().toList();
+    }
+
     /** The status APIs this environment configures, by provider; the providers missing here are not polled. */
     public Map<String, ProviderStatusApi> statusApis(FunctionEnvironment env) {
         Map<String, ProviderStatusApi> apis = new LinkedHashMap<>();

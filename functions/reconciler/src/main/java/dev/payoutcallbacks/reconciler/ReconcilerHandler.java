@@ -53,16 +53,13 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
         this.ledger = PayoutLedger.fromEnvironment(env, clock);
         this.settings = ReconcilerSettings.from(env);
         this.registry = ProviderRegistry.load(ReconcilerHandler.class.getClassLoader());
-        this.secrets = RuntimeSecrets.fromEnvironment(env).refuseInEnvironment(env, CREDENTIALS);
+        // Each provider names its own credentials: none may sit in the environment once a secret holds them.
+        this.secrets = RuntimeSecrets.fromEnvironment(env)
+                .refuseInEnvironment(env, registry.credentials().toArray(String[]::new));
         this.lease = new PassLease(ledger.table(), clock);
         // Granted Query, GetItem, PutItem and UpdateItem on the table.
         SnapStartPriming.register(ledger, EnumSet.of(SnapStartPriming.Call.QUERY, SnapStartPriming.Call.UPDATE_ITEM), null);
     }
-
-    /** The status API credentials, read from the function's secret at run time (never its environment in AWS). */
-    static final String[] CREDENTIALS = {"PIVOT_MERCHANT_ID", "PIVOT_MERCHANT_SECRET", "CALYPSO_ACCOUNT",
-            "CALYPSO_API_KEY", "CALYPSO_API_SECRET", "M2MONEY_API_USER", "M2MONEY_API_PASSWORD",
-            "M2MONEY_API_SIGNATURE_SECRET"};
 
     /**
      * The reconciler for the current credentials: built on the first pass (after a SnapStart restore, so no

@@ -64,6 +64,23 @@ class ReconcilerHandlerTest {
         return env;
     }
 
+    /** A provider's credentials are its own to name: a sixth provider's token is refused in the environment too. */
+    @Test
+    void everyProvidersCredentialsAreRefusedInTheEnvironmentWhenTheSecretIsInSecretsManager() {
+        List<String> named = ProviderRegistry.load(getClass().getClassLoader()).credentials();
+        assertTrue(named.containsAll(List.of("PIVOT_MERCHANT_SECRET", "CALYPSO_API_SECRET",
+                "M2MONEY_API_SIGNATURE_SECRET", SixthProvider.TOKEN)), named.toString());
+        for (String credential : named) {
+            Map<String, String> deployed = new HashMap<>(environment());
+            deployed.keySet().removeAll(named); // a deployment keeps them in the secret...
+            deployed.put("SECRETS_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:payout-callbacks-AbCdEf");
+            deployed.put(credential, "in-the-environment"); // ...but this one was also set in the environment
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> new ReconcilerHandler(deployed), credential);
+            assertTrue(refused.getMessage().startsWith(credential + " must not be set"), refused.getMessage());
+        }
+    }
+
     static ScheduledEvent scheduledEvent() {
         ScheduledEvent event = new ScheduledEvent();
         event.setId("53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa");

@@ -3,6 +3,7 @@ package dev.payoutcallbacks.reconciler;
 import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import dev.payoutcallbacks.core.provider.PollRequest;
 import dev.payoutcallbacks.core.provider.ProviderStatusApi;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,7 @@ import java.util.Optional;
 final class SixthProvider implements ProviderStatusApi {
     static final String NAME = "sixth";
     static final String BASE_URL = "SIXTH_API_BASE_URL";
+    static final String TOKEN = "SIXTH_API_TOKEN";
 
     @Override
     public String provider() {
@@ -28,6 +30,11 @@ final class SixthProvider implements ProviderStatusApi {
         @Override
         public String provider() {
             return NAME;
+        }
+
+        @Override
+        public List<String> credentials() {
+            return List.of(TOKEN);
         }
 
         @Override

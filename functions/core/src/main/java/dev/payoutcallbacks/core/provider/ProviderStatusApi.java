@@ -3,10 +3,11 @@ package dev.payoutcallbacks.core.provider;
 import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A provider's status API, as the reconciler uses it. Implemented in the provider's module, translating
- * answers with the same code as its webhooks; found by the reconciler through {@link java.util.ServiceLoader}.
+ * answers with the same code as its webhooks; found by the reconciler through {@code ServiceLoader}.
  */
 public interface ProviderStatusApi {
 
@@ -57,7 +58,13 @@ public interface ProviderStatusApi {
         /** The provider this factory speaks for, as in {@link ProviderCallbacks#provider()}; known even when unconfigured. */
         String provider();
 
+        /**
+         * The settings of its credentials: read from the reconciler's secret at run time, and refused by the
+         * reconciler when they are set in its environment (a secret never sits in a Lambda environment).
+         */
+        List<String> credentials();
+
         /** Empty when the provider is not configured for polling in this environment (no base URL, no credentials). */
-        java.util.Optional<ProviderStatusApi> create(FunctionEnvironment env);
+        Optional<ProviderStatusApi> create(FunctionEnvironment env);
     }
 }
