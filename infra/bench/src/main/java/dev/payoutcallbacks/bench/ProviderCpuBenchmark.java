@@ -35,6 +35,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
@@ -97,7 +99,10 @@ public class ProviderCpuBenchmark {
         return offline.receive(event, null);
     }
 
-    /** A DynamoDbClient that accepts every write at once, answering the ledger's UpdateItem with the item after it. */
+    /**
+     * A DynamoDbClient that accepts every write at once, answering the ledger's UpdateItem with the item after it
+     * (and a provider's alias PutItem, e.g. Calypso's payout id, with nothing).
+     */
     static final class InMemoryAnswers implements DynamoDbClient {
         private static final UpdateItemResponse APPLIED = UpdateItemResponse.builder().attributes(Map.of(
                 "pk", AttributeValue.fromS("PAYOUT#bench"), "sk", AttributeValue.fromS("STATE"),
@@ -107,6 +112,11 @@ public class ProviderCpuBenchmark {
         @Override
         public UpdateItemResponse updateItem(UpdateItemRequest request) {
             return APPLIED;
+        }
+
+        @Override
+        public PutItemResponse putItem(PutItemRequest request) {
+            return PutItemResponse.builder().build();
         }
 
         @Override
