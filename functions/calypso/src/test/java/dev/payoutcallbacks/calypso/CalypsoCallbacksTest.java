@@ -20,6 +20,7 @@ import dev.payoutcallbacks.core.provider.Translation;
 import dev.payoutcallbacks.core.testing.RejectionAnswers;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -70,7 +71,7 @@ class CalypsoCallbacksTest {
 
     @Test
     void theEnumTableCoversEveryDocumentedStatus() {
-        assertEquals(java.util.Set.of("CREATION_IN_PROGRESS", "CREATED", "PENDING_CONFIRMATION", "CONFIRMED",
+        assertEquals(Set.of("CREATION_IN_PROGRESS", "CREATED", "PENDING_CONFIRMATION", "CONFIRMED",
                 "IN_PROGRESS", "COMPLETED", "FAILED", "CANCELED", "PARTIAL"), CalypsoCallbacks.PAYOUT_STATUSES.keySet());
     }
 
@@ -89,7 +90,7 @@ class CalypsoCallbacksTest {
         String hash = only(flat(CalypsoCallbacks.PAYOUT_HASH_RECEIVED, "calypso-map-3",
                 "\"hash\":\"0xabc\",\"payoutStatus\":\"IN_PROGRESS\"")).dedupKey();
         String confirmed = only(flat(CalypsoCallbacks.PAYOUT_CONFIRMED, "calypso-map-3", "\"approved\":[]")).dedupKey();
-        assertEquals(4, java.util.Set.of(created, inProgress, hash, confirmed).size());
+        assertEquals(4, Set.of(created, inProgress, hash, confirmed).size());
     }
 
     @Test
@@ -253,7 +254,7 @@ class CalypsoCallbacksTest {
 
     @Test
     void keepsSignAndKeyForReplay() {
-        assertEquals(java.util.Set.of("Sign", "Key"), calypso.replayHeaders());
+        assertEquals(Set.of("Sign", "Key"), calypso.replayHeaders());
     }
 
     /**

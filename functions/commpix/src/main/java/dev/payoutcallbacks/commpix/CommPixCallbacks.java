@@ -17,6 +17,7 @@ import dev.payoutcallbacks.core.provider.Translation;
 import dev.payoutcallbacks.core.provider.WebhookSignature;
 import dev.payoutcallbacks.core.provider.WireText;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -209,7 +210,7 @@ public final class CommPixCallbacks implements ProviderCallbacks {
         if (dataStatus == null || !typeStatus.terminal()) {
             return;
         }
-        PayoutStatus said = DATA_STATUSES.get(dataStatus.trim().toUpperCase(java.util.Locale.ROOT));
+        PayoutStatus said = DATA_STATUSES.get(dataStatus.trim().toUpperCase(Locale.ROOT));
         if (said != null && said != typeStatus) {
             throw CallbackRejected.malformed(type + " contradicts its data.status \"" + WireText.clip(dataStatus) + "\"");
         }

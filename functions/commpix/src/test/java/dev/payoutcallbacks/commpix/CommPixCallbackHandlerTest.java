@@ -324,7 +324,7 @@ class CommPixCallbackHandlerTest {
         assertEquals("APPLIED", result(send(refund("commpix-r9", "1000", "700", "refund-2"))));
         PayoutState s = state("commpix-r9");
         assertEquals(PayoutStatus.REFUNDED, s.status());
-        assertEquals(0, new java.math.BigDecimal("10.00").compareTo(s.refunded()));
+        assertEquals(0, new BigDecimal("10.00").compareTo(s.refunded()));
         assertFalse(s.flaggedForReview());
     }
 

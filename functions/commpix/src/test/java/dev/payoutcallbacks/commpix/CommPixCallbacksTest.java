@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -95,8 +96,8 @@ class CommPixCallbacksTest {
                 "X-Webhook-Token", TOKEN, "X-Signature", mac)), "tampered body");
         assertFalse(signed.authentic(request(body, "203.0.113.10", "X-Signature", mac)), "signature without token");
         assertFalse(signed.authentic(request(body, "198.51.100.1", "X-Webhook-Token", TOKEN, "X-Signature", mac)));
-        assertEquals(java.util.Set.of("X-Signature"), signed.replayHeaders());
-        assertEquals(java.util.Set.of(), callbacks.replayHeaders(), "the token is a secret: never kept");
+        assertEquals(Set.of("X-Signature"), signed.replayHeaders());
+        assertEquals(Set.of(), callbacks.replayHeaders(), "the token is a secret: never kept");
     }
 
     @Test

@@ -114,6 +114,18 @@ class PackageDirectionTest {
     }
 
     @Test
+    void noFunctionWritesAQualifiedNameWhereAnImportWouldDo() {
+        Path functions = sourceRoot().resolve("../../../..").normalize();
+        List<String> problems = new ArrayList<>();
+        List<Path> sources = javaFiles(functions).stream().filter(f -> f.toString().contains("/src/main/java/")).toList();
+        for (Path file : sources) {
+            inlineQualifiedNames(read(file)).forEach(n -> problems.add(functions.relativize(file) + ": " + n));
+        }
+        assertTrue(sources.size() > 80, "the functions' sources must be found: " + sources.size());
+        assertEquals(List.of(), problems, "import the type (a name two types share may stay qualified)");
+    }
+
+    @Test
     void theCheckFindsWhatItLooksFor() {
         assertEquals(1, violations("payout", "package x;\nimport com.fasterxml.jackson.databind.JsonNode;\n").size());
         assertEquals(1, violations("payout", "package x;\nimport dev.payoutcallbacks.core.ledger.PayoutLedger;\n").size());
@@ -128,6 +140,10 @@ class PackageDirectionTest {
         assertEquals(List.of(), violations("ledger", "import dev.payoutcallbacks.core.payout.Money;\n"
                 + "import software.amazon.awssdk.services.dynamodb.model.AttributeValue;\nimport java.util.Map;\n"
                 + "/** see dev.payoutcallbacks.core.lambda.CallbackReceiver */ class A { String s = \"com.amazonaws.x.Y\"; }"));
+        assertEquals(List.of("java.util.Map"), inlineQualifiedNames("class A { java.util.Map<String, String> m; }"));
+        assertEquals(List.of(), inlineQualifiedNames("import com.amazonaws.x.AttributeValue;\n"
+                + "class A { software.amazon.y.AttributeValue v; }"), "two types of one name: one stays qualified");
+        assertEquals(List.of(), inlineQualifiedNames("class A { String s = \"java.util.Map\"; /* java.util.List */ }"));
         assertEquals(1, providerModuleViolations("import dev.payoutcallbacks.core.ledger.PayoutLedger;\n").size());
         assertEquals(1, providerModuleViolations("package dev.payoutcallbacks.pivot;\n"
                 + "import dev.payoutcallbacks.slate.SlateCallbacks;\nimport dev.payoutcallbacks.pivot.wire.Body;\n").size(),
@@ -136,6 +152,33 @@ class PackageDirectionTest {
                 "only a handler names the base function");
         assertEquals(List.of(), providerModuleViolations("import " + PROVIDER_HANDLER_BASE
                 + ";\nclass H extends ProviderCallbackFunction {}\n"));
+    }
+
+    /** Inline qualified type names whose simple name clashes with nothing the file imports, declares or qualifies. */
+    static List<String> inlineQualifiedNames(String source) {
+        String code = code(source);
+        Map<String, String> imported = new LinkedHashMap<>();
+        Matcher imports = IMPORT.matcher(code);
+        while (imports.find()) {
+            String name = imports.group(1);
+            imported.put(name.substring(name.lastIndexOf('.') + 1), name);
+        }
+        String body = IMPORT.matcher(code).replaceAll("").replaceAll("(?m)^package\\s+[\\w.]+\\s*;", "");
+        Map<String, TreeSet<String>> qualified = new LinkedHashMap<>();
+        Matcher inline = INLINE.matcher(body);
+        while (inline.find()) {
+            String name = inline.group(1);
+            qualified.computeIfAbsent(name.substring(name.lastIndexOf('.') + 1), k -> new TreeSet<>()).add(name);
+        }
+        List<String> avoidable = new ArrayList<>();
+        qualified.forEach((simple, names) -> {
+            boolean clashes = names.size() > 1 || imported.containsKey(simple) && !names.contains(imported.get(simple))
+                    || Pattern.compile("\\b(class|record|enum|interface)\\s+" + simple + "\\b").matcher(body).find();
+            if (!clashes) {
+                avoidable.addAll(names);
+            }
+        });
+        return avoidable;
     }
 
     static List<String> violations(String layer, String source) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.payoutcallbacks.core.config.SharedSecrets;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.ledger.Quarantine;
@@ -215,7 +216,7 @@ class M2MoneyCallbackHandlerTest {
         assertEquals(json(answer).path("quarantineId").asText(), entry.id());
         assertEquals(signature, entry.headers().get("Signature"), "kept so the replay can be verified");
         assertTrue(M2MoneyCallbacks.SIGNATURE.verify(entry.rawBody(), entry.headers().get("Signature"),
-                dev.payoutcallbacks.core.config.SharedSecrets.parse(M2MoneyPayloads.SECRET)));
+                SharedSecrets.parse(M2MoneyPayloads.SECRET)));
         assertTrue(ledger.read("m2money-bad-1").isEmpty(), "no payout state from a quarantined body");
     }
 

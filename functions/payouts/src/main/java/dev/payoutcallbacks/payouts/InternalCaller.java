@@ -2,6 +2,7 @@ package dev.payoutcallbacks.payouts;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import dev.payoutcallbacks.core.config.RuntimeSecrets;
 import dev.payoutcallbacks.core.config.SecretsUnavailable;
 import dev.payoutcallbacks.core.config.SharedSecrets;
@@ -60,7 +61,7 @@ final class InternalCaller {
     }
 
     /** Wires a function's internal authentication from its environment. */
-    static InternalAuth fromEnvironment(dev.payoutcallbacks.core.config.FunctionEnvironment env, RuntimeSecrets secrets) {
+    static InternalAuth fromEnvironment(FunctionEnvironment env, RuntimeSecrets secrets) {
         secrets.refuseInEnvironment(env, InternalAuth.SECRET_SETTING);
         return InternalAuth.fromEnvironment(env, secrets);
     }

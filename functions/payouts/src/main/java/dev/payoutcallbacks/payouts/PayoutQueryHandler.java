@@ -12,6 +12,7 @@ import dev.payoutcallbacks.core.lambda.SnapStartPriming;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.provider.InternalAuth;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,7 @@ public final class PayoutQueryHandler implements RequestHandler<APIGatewayV2HTTP
         FunctionEnvironment env = new FunctionEnvironment(environment);
         this.secrets = RuntimeSecrets.fromEnvironment(env);
         this.callers = InternalCaller.fromEnvironment(env, secrets);
-        this.ledger = PayoutLedger.fromEnvironment(env, java.time.Clock.systemUTC());
+        this.ledger = PayoutLedger.fromEnvironment(env, Clock.systemUTC());
         // Granted Query only.
         SnapStartPriming.register(ledger, EnumSet.of(SnapStartPriming.Call.QUERY), null);
     }

@@ -13,6 +13,7 @@ import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.provider.PollRequest;
 import dev.payoutcallbacks.core.provider.ProviderStatusApi.PollAnswer;
 import dev.payoutcallbacks.core.testing.MutableClock;
+import dev.payoutcallbacks.core.testing.StubServer;
 import dev.payoutcallbacks.core.testing.StubServer.Reply;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +52,7 @@ class PivotStatusApiTest {
         assertFalse(o.rawPayload().contains("Budi"), "personal data masked before storage");
         assertFalse(o.rawPayload().contains("1234567890"));
         // The request: bearer token from the documented token call, GET ?type=single.
-        dev.payoutcallbacks.core.testing.StubServer.Request get = stubs.server.requests("/pivot/v1/payouts/").get(0);
+        StubServer.Request get = stubs.server.requests("/pivot/v1/payouts/").get(0);
         assertEquals("type=single", get.query());
         assertEquals("Bearer tok-1", get.header("Authorization"));
     }

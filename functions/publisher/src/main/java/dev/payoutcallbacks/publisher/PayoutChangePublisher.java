@@ -5,8 +5,11 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.payoutcallbacks.core.config.FunctionEnvironment;
+import dev.payoutcallbacks.core.lambda.CallbackLog;
 import dev.payoutcallbacks.core.ledger.PayoutHistory;
+import dev.payoutcallbacks.core.provider.Json;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -197,15 +200,15 @@ public final class PayoutChangePublisher implements RequestHandler<DynamodbEvent
 
     /** One CloudWatch EMF line: ChangeRecordsParked = 1 (namespace PayoutCallbacks), which template.yaml alarms on. */
     static String parkedMetric(Instant now) {
-        com.fasterxml.jackson.databind.node.ObjectNode line = dev.payoutcallbacks.core.provider.Json.newObject();
-        com.fasterxml.jackson.databind.node.ObjectNode aws = line.putObject("_aws");
+        ObjectNode line = Json.newObject();
+        ObjectNode aws = line.putObject("_aws");
         aws.put("Timestamp", now.toEpochMilli());
-        com.fasterxml.jackson.databind.node.ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
-        directive.put("Namespace", dev.payoutcallbacks.core.lambda.CallbackLog.NAMESPACE);
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", CallbackLog.NAMESPACE);
         directive.putArray("Dimensions").addArray();
         directive.putArray("Metrics").addObject().put("Name", "ChangeRecordsParked").put("Unit", "Count");
         line.put("ChangeRecordsParked", 1);
-        return dev.payoutcallbacks.core.provider.Json.write(line);
+        return Json.write(line);
     }
 
     /** Publishes a chunk; null when all of it was accepted, else the failure to return. */

@@ -13,6 +13,7 @@ import dev.payoutcallbacks.core.payout.ApplyResult;
 import dev.payoutcallbacks.core.payout.Money;
 import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.testing.TestTables;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.LocalStreams;
@@ -95,7 +96,7 @@ class LosslessPipelineTest {
         assertEquals(records.get(1).dynamodb().newImage().get("lastOutcome"),
                 StreamImages.toSdk(kept.getRecords().get(0).getDynamodb().getNewImage()).get("lastOutcome"),
                 "the whole record is kept, its images included");
-        JsonNode failureRecord = dev.payoutcallbacks.core.provider.Json.MAPPER.readTree(bucket.get(parked.get(0)));
+        JsonNode failureRecord = Json.MAPPER.readTree(bucket.get(parked.get(0)));
         assertEquals("PoisonRecord", failureRecord.path("requestContext").path("condition").asText());
         assertEquals(poisonSequence, failureRecord.path("DDBStreamBatchInfo").path("startSequenceNumber").asText());
         assertEquals(0, historyItems(table, "po-poison").size());

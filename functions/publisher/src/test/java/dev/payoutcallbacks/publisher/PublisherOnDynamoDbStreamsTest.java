@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -116,7 +117,7 @@ class PublisherOnDynamoDbStreamsTest {
         // Lambda's way: batches of 9 in stream order; a refused entry (every 5th call) makes the
         // publisher report its record, and the next batch starts from that record.
         AtomicInteger calls = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean redelivering = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean redelivering = new AtomicBoolean();
         RecordingSink sink = new RecordingSink().failWith(events ->
                 !redelivering.get() && calls.incrementAndGet() % 5 == 0 ? events.size() - 1 : -1);
         PayoutChangePublisher publisher = new PayoutChangePublisher(sink, new PayoutHistory(ledger.table()));

@@ -10,8 +10,10 @@ import dev.payoutcallbacks.core.lambda.SnapStartPriming;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.provider.ProviderStatusApi;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
@@ -83,9 +85,9 @@ public final class ReconcilerHandler implements RequestHandler<ScheduledEvent, P
                 ? () -> context.getRemainingTimeInMillis()
                 : () -> fallbackDeadline - System.currentTimeMillis();
         String holder = context != null && context.getAwsRequestId() != null ? context.getAwsRequestId()
-                : "pass-" + java.util.UUID.randomUUID();
+                : "pass-" + UUID.randomUUID();
         // The lease outlives this invocation by a little at most: its expiry is the time this invocation has.
-        if (!lease.acquire(holder, java.time.Duration.ofMillis(Math.max(remaining.getAsLong(), 1_000)))) {
+        if (!lease.acquire(holder, Duration.ofMillis(Math.max(remaining.getAsLong(), 1_000)))) {
             PassSummary skipped = PassSummary.notRun(registry.providers());
             CallbackLog.emit(skipped.logLine((System.nanoTime() - started) / 1_000_000)
                     .put("notRun", "another pass holds the lease"));

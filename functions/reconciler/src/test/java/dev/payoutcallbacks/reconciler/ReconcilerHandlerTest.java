@@ -27,6 +27,8 @@ import dev.payoutcallbacks.pivot.PivotStub;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -229,8 +231,8 @@ class ReconcilerHandlerTest {
 
     @Test
     void onePassAtATimeByALeaseNotByReservedConcurrency() throws Exception {
-        PassLease lease = new PassLease(TestTables.table(table), java.time.Clock.systemUTC());
-        assertTrue(lease.acquire("another-pass", java.time.Duration.ofMinutes(5)));
+        PassLease lease = new PassLease(TestTables.table(table), Clock.systemUTC());
+        assertTrue(lease.acquire("another-pass", Duration.ofMinutes(5)));
         PassSummary skipped = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
         assertFalse(skipped.complete());
         assertEquals(0, skipped.due());
@@ -238,19 +240,19 @@ class ReconcilerHandlerTest {
         lease.release("another-pass");
         PassSummary ran = new ReconcilerHandler(environment()).handleRequest(scheduledEvent(), context(280_000));
         assertTrue(ran.complete(), "the lease was given back");
-        assertTrue(lease.acquire("next-pass", java.time.Duration.ofMinutes(5)), "and the handler gave its own back");
+        assertTrue(lease.acquire("next-pass", Duration.ofMinutes(5)), "and the handler gave its own back");
     }
 
     @Test
     void aLeaseWhoseHolderDiedExpires() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-21T08:00:00Z"));
         PassLease lease = new PassLease(TestTables.table(table), clock);
-        assertTrue(lease.acquire("crashed-pass", java.time.Duration.ofSeconds(300)));
-        assertFalse(lease.acquire("second", java.time.Duration.ofSeconds(300)));
-        clock.advance(java.time.Duration.ofSeconds(301));
-        assertTrue(lease.acquire("second", java.time.Duration.ofSeconds(300)), "a dead holder blocks one timeout at most");
+        assertTrue(lease.acquire("crashed-pass", Duration.ofSeconds(300)));
+        assertFalse(lease.acquire("second", Duration.ofSeconds(300)));
+        clock.advance(Duration.ofSeconds(301));
+        assertTrue(lease.acquire("second", Duration.ofSeconds(300)), "a dead holder blocks one timeout at most");
         lease.release("crashed-pass"); // late: must not free the new holder's lease
-        assertFalse(lease.acquire("third", java.time.Duration.ofSeconds(300)));
+        assertFalse(lease.acquire("third", Duration.ofSeconds(300)));
     }
 
     @Test

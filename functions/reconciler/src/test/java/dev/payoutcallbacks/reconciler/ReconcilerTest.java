@@ -32,6 +32,7 @@ import dev.payoutcallbacks.m2money.M2MoneyCallbacks;
 import dev.payoutcallbacks.m2money.M2MoneyStub;
 import dev.payoutcallbacks.pivot.PivotCallbackHandler;
 import dev.payoutcallbacks.pivot.PivotStub;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -135,7 +136,7 @@ class ReconcilerTest {
         String body = "{\"event\":\"" + event + "\",\"code\":\"" + code + "\",\"message\":\"Transaction Successful\","
                 + "\"data\":{\"orderRefId\":\"ord-" + ref + "\",\"clientRefId\":\"" + ref + "\",\"amount\":\"500.00\","
                 + "\"status\":\"" + status + "\",\"utr\":\"UTR-" + ref + "\"}}";
-        String signature = M2MoneyCallbacks.SIGNATURE.sign(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), M2_WEBHOOK_SECRET);
+        String signature = M2MoneyCallbacks.SIGNATURE.sign(body.getBytes(StandardCharsets.UTF_8), M2_WEBHOOK_SECRET);
         return result(new M2MoneyCallbackHandler(TestTables.environment(table, "M2MONEY_WEBHOOK_SECRETS", M2_WEBHOOK_SECRET))
                 .handleRequest(ApiRequests.post("/callbacks/m2money", body, "Signature", signature), null));
     }

@@ -7,6 +7,7 @@ import dev.payoutcallbacks.core.testing.ProviderFixtures;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -164,7 +165,7 @@ final class ColdStartBench {
         command.addAll(stack.jvmArgs());
         command.addAll(extraJvmArgs);
         command.add("-cp");
-        command.add(stack.jar() + java.io.File.pathSeparator + probeJar);
+        command.add(stack.jar() + File.pathSeparator + probeJar);
         command.add(PROBE_CLASS);
         int launchArg = command.size();
         command.add("launch-time");

@@ -23,6 +23,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -281,7 +282,7 @@ final class HotPayoutBench {
         if (minutes < 0) {
             return "lost (" + redeliveries + " redeliveries > 9)";
         }
-        return minutes == 0 ? "at once" : minutes < 60 ? minutes + " min" : String.format(java.util.Locale.ROOT, "%.1f h", minutes / 60.0);
+        return minutes == 0 ? "at once" : minutes < 60 ? minutes + " min" : String.format(Locale.ROOT, "%.1f h", minutes / 60.0);
     }
 
     private static Run withCheck(Run raw, boolean ok, String check) {

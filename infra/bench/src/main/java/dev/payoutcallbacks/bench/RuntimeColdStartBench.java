@@ -13,9 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Cold start the way Lambda runs the functions: each deployment package in its own JVM under AWS's Runtime
@@ -73,7 +75,7 @@ final class RuntimeColdStartBench {
             // Alternating which runs first, so neither variant always meets the warmer file cache.
             List<String> variants = new ArrayList<>(List.of(NO_TOOL_OPTIONS, C1_TOOL_OPTIONS));
             if (r % 2 == 1) {
-                java.util.Collections.reverse(variants);
+                Collections.reverse(variants);
             }
             for (String v : variants) {
                 toolOptions.computeIfAbsent(v, k -> new ArrayList<>()).add(templateFunction("PivotCallbackFunction", pivot,
@@ -153,7 +155,7 @@ final class RuntimeColdStartBench {
         }
     }
 
-    private static double median(List<Start> starts, java.util.function.ToDoubleFunction<Start> figure) {
+    private static double median(List<Start> starts, ToDoubleFunction<Start> figure) {
         return Report.median(starts.stream().map(figure::applyAsDouble).toList());
     }
 

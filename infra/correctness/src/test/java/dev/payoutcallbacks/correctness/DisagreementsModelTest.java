@@ -19,6 +19,7 @@ import dev.payoutcallbacks.correctness.support.Evidence;
 import dev.payoutcallbacks.correctness.support.Providers;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -140,7 +141,7 @@ class DisagreementsModelTest {
         }
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
 
-        Map<Family, long[]> byFamily = new java.util.EnumMap<>(Family.class); // [scenarios, deliveries, conflicts]
+        Map<Family, long[]> byFamily = new EnumMap<>(Family.class); // [scenarios, deliveries, conflicts]
         long refused = 0;
         long conflicts = 0;
         for (Scenario s : scenarios) {

@@ -43,18 +43,21 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -385,7 +388,7 @@ class FaultInjectionTest {
                 + " first=" + first.getStatusCode() + " providerRetries=" + retries + " final=" + last.getStatusCode()
                 + " entries=" + entries.size() + " deliveriesCounted=" + (entries.isEmpty() ? 0 : entries.get(0).deliveries());
         boolean ok = (first.getStatusCode() == 400 || first.getStatusCode() == 503) && last.getStatusCode() == 400
-                && entries.size() == 1 && java.util.Arrays.equals(entries.get(0).rawBody(), body.getBytes(StandardCharsets.UTF_8));
+                && entries.size() == 1 && Arrays.equals(entries.get(0).rawBody(), body.getBytes(StandardCharsets.UTF_8));
         return ok ? line : "PROBLEM " + line;
     }
 
@@ -466,15 +469,15 @@ class FaultInjectionTest {
                 audit.audit(p, keys.stream().filter(deliverer.acknowledged::contains).collect(Collectors.toSet()),
                         deliverer.effectsAnswered, false);
             }
-            long injected = soak.injected.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
+            long injected = soak.injected.values().stream().mapToLong(AtomicLong::get).sum();
             Evidence.print("fault-soak", "seed=" + seed + " histories=" + all.size() + " distinctOutcomes=" + distinct
                     + " deliveries=" + deliverer.deliveries.get() + " handlerCalls=" + deliverer.attempts.get()
-                    + " dynamoRequests=" + soak.requests.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum()
+                    + " dynamoRequests=" + soak.requests.values().stream().mapToLong(AtomicLong::get).sum()
                     + " faultsInjected=" + injected + " doomedWrites=" + doomed.size()
                     + " answered5xx=" + deliverer.fiveXxAnswers.get()
                     + " applied=" + audit.applied + " stale=" + audit.stale + " conflicts=" + audit.conflicts
                     + " mismatches=" + (audit.mismatches.size() + deliverer.failures.size()));
-            Evidence.print("fault-soak", "injected by operation:fault " + new java.util.TreeMap<>(soak.injected));
+            Evidence.print("fault-soak", "injected by operation:fault " + new TreeMap<>(soak.injected));
             assertEquals(List.of(), deliverer.failures, "seed " + seed);
             assertEquals(List.of(), audit.mismatches, "seed " + seed);
             assertEquals(distinct, audit.historyEntries, "seed " + seed + ": every outcome exactly once");

@@ -18,12 +18,20 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -290,7 +298,7 @@ class HostileInputTest {
         if (!quarantined || kept.isEmpty()) {
             return "rejected (" + status + ") without keeping the raw body in the quarantine: " + answer.getBody();
         }
-        if (!java.util.Arrays.equals(kept.get().rawBody(), h.body())) {
+        if (!Arrays.equals(kept.get().rawBody(), h.body())) {
             return "quarantined body differs from the bytes received";
         }
         if (!kept.get().id().equals(body.path("quarantineId").asText())) {
@@ -304,10 +312,10 @@ class HostileInputTest {
      * Providers run in parallel (each on its own route and payouts).
      */
     private static Map<String, List<String>> sweep(Map<String, List<Hostile>> byProvider, int[] sent) throws Exception {
-        Map<String, List<String>> problems = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(byProvider.size());
-        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        Map<String, List<String>> problems = new ConcurrentHashMap<>();
+        AtomicInteger count = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(byProvider.size());
+        List<Future<?>> done = new ArrayList<>();
         for (Map.Entry<String, List<Hostile>> entry : byProvider.entrySet()) {
             done.add(pool.submit(() -> {
                 String provider = entry.getKey();
@@ -321,7 +329,7 @@ class HostileInputTest {
                         String problem = check(provider, h, auth);
                         if (problem != null) {
                             problems.computeIfAbsent(h.bug() == null ? "" : h.bug(),
-                                    k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                                    k -> Collections.synchronizedList(new ArrayList<>()))
                                     .add(provider + " / " + h.name() + " / " + auth + ": " + problem);
                         }
                     }
@@ -329,12 +337,12 @@ class HostileInputTest {
                 return null;
             }));
         }
-        for (java.util.concurrent.Future<?> f : done) {
+        for (Future<?> f : done) {
             f.get();
         }
         pool.shutdown();
         sent[0] = count.get();
-        return new java.util.TreeMap<>(problems);
+        return new TreeMap<>(problems);
     }
 
     @Test

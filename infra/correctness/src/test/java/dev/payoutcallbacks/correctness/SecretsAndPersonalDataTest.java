@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.payoutcallbacks.core.lambda.CallbackLog;
+import dev.payoutcallbacks.core.ledger.PayoutHistory;
 import dev.payoutcallbacks.core.provider.PersonalData;
 import dev.payoutcallbacks.core.testing.TestTables;
 import dev.payoutcallbacks.correctness.support.Deliverer;
@@ -192,7 +193,7 @@ class SecretsAndPersonalDataTest {
             String sk = item.get("sk").s();
             if (sk.equals("STATE") || sk.startsWith("HISTORY#") || item.get("pk").s().startsWith("QUARANTINE#")) {
                 items++;
-                String text = item.toString() + dev.payoutcallbacks.core.ledger.PayoutHistory.recordedBy(null, item)
+                String text = item.toString() + PayoutHistory.recordedBy(null, item)
                         .map(Object::toString).orElse("");
                 for (String value : personal) {
                     if (text.contains(value)) {

@@ -1,5 +1,7 @@
 package dev.payoutcallbacks.local;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Invokes a function of template.yaml with an event as Lambda's JSON and returns what Lambda would: the handler's
  * serialised answer, or the kind of failure. The local run's API Gateway and stream poller talk only to this.
@@ -36,7 +38,7 @@ public interface FunctionInvoker {
         }
 
         public String payloadText() {
-            return new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(payload, StandardCharsets.UTF_8);
         }
 
         /** For logs: what failed, never the event. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.payoutcallbacks.local.FunctionInvoker.Invocation;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,15 +14,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
 /**
@@ -76,7 +82,7 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
     /** Functions given directly (a benchmark's floor function); CodeUri relative to {@code projectDir}. */
     public LambdaRuntime(Path projectDir, Map<String, LocalFunction> functions, Options options) {
         this.projectDir = projectDir;
-        this.functions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(functions)); // template order
+        this.functions = Collections.unmodifiableMap(new LinkedHashMap<>(functions)); // template order
         this.options = options;
         this.runtimeClasspath = runtimeClasspath(projectDir);
         this.nativeClient = nativeClient(projectDir, runtimeClasspath);
@@ -158,8 +164,8 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
         private final List<RuntimeApiSandbox> all = new ArrayList<>();
         private final Deque<RuntimeApiSandbox> idle = new ArrayDeque<>();
         private final List<Long> inits = new ArrayList<>();
-        private final java.util.Set<RuntimeApiSandbox> recorded =
-                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        private final Set<RuntimeApiSandbox> recorded =
+                Collections.newSetFromMap(new IdentityHashMap<>());
 
         Pool(LocalFunction function) {
             this.function = function;
@@ -264,7 +270,7 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
         // which aborted it). Every process loads one copy unpacked once, through the RIC's own property for it.
         argv.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI=" + nativeClient);
         argv.add("-classpath");
-        argv.add(String.join(java.io.File.pathSeparator, runtimeClasspath));
+        argv.add(String.join(File.pathSeparator, runtimeClasspath));
         argv.add(RIC_MAIN);
         return argv;
     }
@@ -283,7 +289,7 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", options.snapStart() ? "snap-start" : "on-demand");
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
         // Each function its own (dummy) key: DynamoDB Local runs shared, so all see one database.
-        env.put("AWS_ACCESS_KEY_ID", "LOCAL" + f.logicalId().toUpperCase(java.util.Locale.ROOT));
+        env.put("AWS_ACCESS_KEY_ID", "LOCAL" + f.logicalId().toUpperCase(Locale.ROOT));
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         env.put("AWS_SESSION_TOKEN", "local");
         env.put("_HANDLER", f.handler());
@@ -368,7 +374,7 @@ public final class LambdaRuntime implements FunctionInvoker, AutoCloseable {
         }
         String ric = classpath.stream().filter(j -> j.contains("aws-lambda-java-runtime-interface-client")).findFirst()
                 .orElseThrow();
-        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(ric)) {
+        try (ZipFile jar = new ZipFile(ric)) {
             ZipEntry entry = jar.getEntry("jni/" + name);
             if (entry == null) {
                 throw new IllegalStateException("the Runtime Interface Client has no " + name + " for this machine");

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
+import dev.payoutcallbacks.publisher.PayoutChangePublisher;
+import dev.payoutcallbacks.publisher.StdoutSink;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,16 +99,16 @@ public final class LocalFunctions implements FunctionInvoker, LocalHttpApi.Event
             throw new IllegalArgumentException("event is not JSON: " + e.getMessage(), e);
         } catch (IllegalStateException e) {
             return Invocation.failed(Invocation.Kind.FUNCTION_ERROR, String.valueOf(e.getCause()),
-                    ("{\"errorMessage\":\"" + e.getMessage().replace("\"", "'") + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    ("{\"errorMessage\":\"" + e.getMessage().replace("\"", "'") + "\"}").getBytes(StandardCharsets.UTF_8));
         }
     }
 
     @Override
-    public List<com.fasterxml.jackson.databind.node.ObjectNode> publishedEvents() {
-        List<com.fasterxml.jackson.databind.node.ObjectNode> found = new ArrayList<>();
+    public List<ObjectNode> publishedEvents() {
+        List<ObjectNode> found = new ArrayList<>();
         for (LocalFunction f : functions.values()) {
-            if (handlers.get(f.logicalId()) instanceof dev.payoutcallbacks.publisher.PayoutChangePublisher publisher
-                    && publisher.sink() instanceof dev.payoutcallbacks.publisher.StdoutSink sink) {
+            if (handlers.get(f.logicalId()) instanceof PayoutChangePublisher publisher
+                    && publisher.sink() instanceof StdoutSink sink) {
                 found.addAll(sink.recentEvents());
             }
         }
@@ -115,8 +119,8 @@ public final class LocalFunctions implements FunctionInvoker, LocalHttpApi.Event
     public long publishedCount() {
         long count = 0;
         for (LocalFunction f : functions.values()) {
-            if (handlers.get(f.logicalId()) instanceof dev.payoutcallbacks.publisher.PayoutChangePublisher publisher
-                    && publisher.sink() instanceof dev.payoutcallbacks.publisher.StdoutSink sink) {
+            if (handlers.get(f.logicalId()) instanceof PayoutChangePublisher publisher
+                    && publisher.sink() instanceof StdoutSink sink) {
                 count += sink.published();
             }
         }

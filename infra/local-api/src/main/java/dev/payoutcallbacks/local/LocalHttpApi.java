@@ -1,6 +1,7 @@
 package dev.payoutcallbacks.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -293,7 +294,7 @@ public final class LocalHttpApi implements AutoCloseable {
             }
         }
         ObjectNode answer = LocalFunctions.EVENTS.createObjectNode();
-        com.fasterxml.jackson.databind.node.ArrayNode list = answer.putArray("events");
+        ArrayNode list = answer.putArray("events");
         for (ObjectNode e : events.publishedEvents()) {
             if (reference == null || reference.equals(e.path("detail").path("reference").asText())) {
                 list.add(e);

@@ -1,9 +1,12 @@
 package dev.payoutcallbacks.local;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import dev.payoutcallbacks.publisher.LambdaStreamEvents;
+import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +19,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
@@ -198,7 +202,7 @@ final class LocalStreamPoller implements AutoCloseable {
         return false;
     }
 
-    private software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse iteratorPage(String iterator, int limit,
+    private GetRecordsResponse iteratorPage(String iterator, int limit,
                                                                                            Position pos) {
         try {
             return streams.getRecords(b -> b.shardIterator(iterator).limit(Math.max(1, Math.min(1000, limit))));
@@ -215,7 +219,7 @@ final class LocalStreamPoller implements AutoCloseable {
         FunctionInvoker.Invocation answer;
         try {
             answer = functions.invoke(m.functionId(), LocalFunctions.EVENTS.writeValueAsBytes(event));
-        } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (RuntimeException | JsonProcessingException e) {
             System.err.println(m.functionId() + " could not be invoked on a stream batch: " + e);
             return first;
         }
@@ -227,7 +231,7 @@ final class LocalStreamPoller implements AutoCloseable {
         JsonNode failures;
         try {
             failures = LocalFunctions.EVENTS.readTree(answer.payload()).path("batchItemFailures");
-        } catch (java.io.IOException unreadable) {
+        } catch (IOException unreadable) {
             return first;
         }
         String lowest = null;
@@ -237,7 +241,7 @@ final class LocalStreamPoller implements AutoCloseable {
                 return first; // an unusable report fails the whole batch, as Lambda does
             }
             // Lambda retries from the lowest sequence number reported.
-            if (lowest == null || new java.math.BigInteger(id).compareTo(new java.math.BigInteger(lowest)) < 0) {
+            if (lowest == null || new BigInteger(id).compareTo(new BigInteger(lowest)) < 0) {
                 lowest = id;
             }
         }

@@ -36,7 +36,7 @@ final class AwsCallRecorder implements AutoCloseable {
     }
 
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
-    private static final java.util.Set<String> HOP_BY_HOP = java.util.Set.of("host", "content-length", "connection",
+    private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection",
             "expect", "upgrade", "transfer-encoding");
 
     /** One AWS call: the caller's access key, the IAM action, the resource ("table" or "index/<name>"). */

@@ -3,6 +3,7 @@ package dev.payoutcallbacks.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.payoutcallbacks.local.FunctionInvoker.Invocation;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
 import java.net.InetAddress;
@@ -12,9 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +110,7 @@ class LambdaRuntimeTest {
 
     @Test
     void initAndHandlerErrorsAreAnswered500AsApiGatewayDoes() throws Exception {
-        try (LambdaRuntime broken = slate(java.util.Collections.singletonMap("TABLE_NAME", null), 10);
+        try (LambdaRuntime broken = slate(Collections.singletonMap("TABLE_NAME", null), 10);
              LocalHttpApi api = new LocalHttpApi(broken.functions(), broken, emptyLog(), "127.0.0.1", 0)) {
             Invocation init = broken.invoke("SlateCallbackFunction", Files.readAllBytes(SLATE));
             assertEquals(Invocation.Kind.INIT_ERROR, init.kind(), init.describe());
@@ -116,7 +119,7 @@ class LambdaRuntimeTest {
         }
         try (LambdaRuntime runtime = slate(Map.of(), 10)) {
             // An event the runtime cannot bind to APIGatewayV2HTTPEvent: the runtime reports an invocation error.
-            Invocation error = runtime.invoke("SlateCallbackFunction", "[1,2]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Invocation error = runtime.invoke("SlateCallbackFunction", "[1,2]".getBytes(StandardCharsets.UTF_8));
             assertEquals(Invocation.Kind.FUNCTION_ERROR, error.kind(), error.describe());
             // ...and the environment lives on for the next, good event.
             assertTrue(runtime.invoke("SlateCallbackFunction", Files.readAllBytes(SLATE)).succeeded());
@@ -132,7 +135,7 @@ class LambdaRuntimeTest {
     private static LocalHttpApi.EventLog emptyLog() {
         return new LocalHttpApi.EventLog() {
             @Override
-            public List<com.fasterxml.jackson.databind.node.ObjectNode> publishedEvents() {
+            public List<ObjectNode> publishedEvents() {
                 return List.of();
             }
 

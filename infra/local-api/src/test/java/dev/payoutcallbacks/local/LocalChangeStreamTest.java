@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ class LocalChangeStreamTest {
             for (String file : List.of("01-paid.json", "02-paid-duplicate.json", "03-failed-after-paid-conflict.json",
                     "04-submit-not-received.json", "05-paid-after-submit-not-received.json")) {
                 FunctionInvoker.Invocation invocation = local.runtime.invoke("SlateCallbackFunction",
-                        java.nio.file.Files.readAllBytes(slate.resolve(file)));
+                        Files.readAllBytes(slate.resolve(file)));
                 LocalHttpApi.HttpAnswer answer = LocalHttpApi.HttpAnswer.fromLambda(invocation.payload());
                 assertEquals(200, answer.status(), file + ": " + invocation.describe());
             }

@@ -1,6 +1,7 @@
 package dev.payoutcallbacks.core.config;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -26,7 +27,7 @@ public record FunctionEnvironment(Map<String, String> values) {
 
     /** This environment with {@code more} laid over it (e.g. secret values read at run time). */
     public FunctionEnvironment with(Map<String, String> more) {
-        Map<String, String> merged = new java.util.HashMap<>(values);
+        Map<String, String> merged = new HashMap<>(values);
         merged.putAll(more);
         return new FunctionEnvironment(merged);
     }

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -58,7 +59,7 @@ public final class SharedSecrets {
         }
         String raw = source.get();
         Parsed p = parsed;
-        if (p == null || !java.util.Objects.equals(p.raw, raw)) {
+        if (p == null || !Objects.equals(p.raw, raw)) {
             p = Parsed.of(raw);
             parsed = p;
         }

@@ -22,11 +22,15 @@ import dev.payoutcallbacks.core.provider.InternalAuth;
 import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.provider.ProviderCallbacks;
 import dev.payoutcallbacks.core.provider.Translation;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -86,7 +90,7 @@ public final class CallbackReceiver {
                 env.intOrDefault("MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES), clock,
                 InternalAuth.fromEnvironment(env, secrets), secrets);
         // Receivers are granted GetItem, PutItem, UpdateItem and Query on the table.
-        SnapStartPriming.register(ledger, java.util.EnumSet.of(SnapStartPriming.Call.QUERY, SnapStartPriming.Call.UPDATE_ITEM),
+        SnapStartPriming.register(ledger, EnumSet.of(SnapStartPriming.Call.QUERY, SnapStartPriming.Call.UPDATE_ITEM),
                 receiver::primeTranslation);
         return receiver;
     }
@@ -100,8 +104,8 @@ public final class CallbackReceiver {
      * as placeholders meanwhile: nothing is fetched before the snapshot, nothing secret is in it.
      */
     void primeTranslation() {
-        CallbackRequest sample = new CallbackRequest("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                java.util.Map.of(), "127.0.0.1", "priming", clock.instant());
+        CallbackRequest sample = new CallbackRequest("{}".getBytes(StandardCharsets.UTF_8),
+                Map.of(), "127.0.0.1", "priming", clock.instant());
         RuntimeSecrets.priming(() -> {
             try {
                 provider.authentic(sample);
@@ -276,7 +280,7 @@ public final class CallbackReceiver {
                 } catch (UnknownPayout stillUnknown) {
                     outcome = "still " + CallbackRejected.Reason.UNKNOWN_PAYOUT.name() + ": " + stillUnknown.getMessage();
                     r.put("error", outcome);
-                } catch (java.io.IOException unreadable) {
+                } catch (IOException unreadable) {
                     throw new IllegalStateException(unreadable);
                 }
                 quarantine.markReplayed(provider.provider(), entry.id(), outcome);
@@ -330,7 +334,7 @@ public final class CallbackReceiver {
         String id = quarantine.store(provider.provider(), rejected.reason(), rejected.getMessage(), request, kept);
         log.put("result", "quarantined");
         log.put("reason", rejected.reason().name());
-        String reason = rejected.reason().name().toLowerCase(java.util.Locale.ROOT);
+        String reason = rejected.reason().name().toLowerCase(Locale.ROOT);
         int status = provider.rejectionAnswer(rejected);
         // A 2xx (a provider that would retry a 4xx forever) says what happened, not that something failed.
         ObjectNode body = status < 300

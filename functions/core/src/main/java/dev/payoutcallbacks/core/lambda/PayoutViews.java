@@ -7,6 +7,7 @@ import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.payout.PayoutState;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.provider.Json;
+import java.math.BigDecimal;
 
 /** JSON views of a payout for the read API and the local tools. */
 public final class PayoutViews {
@@ -34,7 +35,7 @@ public final class PayoutViews {
             json.put("amount", s.amount().amountText());
             json.put("currency", s.amount().currency());
         }
-        java.math.BigDecimal refunded = s.refunded();
+        BigDecimal refunded = s.refunded();
         if (s.amount() != null && refunded.scale() < s.amount().amount().scale()) {
             // DynamoDB numbers keep no scale: shown at the amount's ("6.00", not "6").
             refunded = refunded.setScale(s.amount().amount().scale());

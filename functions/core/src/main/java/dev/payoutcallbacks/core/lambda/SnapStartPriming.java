@@ -8,6 +8,7 @@ import dev.payoutcallbacks.core.payout.PayoutState;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.provider.CallbackRejected;
 import dev.payoutcallbacks.core.provider.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class SnapStartPriming implements Resource {
             PayoutOutcome sample = sample();
             PayoutDecision.decide(PayoutState.none("priming"), sample);
             try {
-                Json.object("{\"priming\":{\"amount\":\"1.00\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                Json.object("{\"priming\":{\"amount\":\"1.00\"}}".getBytes(StandardCharsets.UTF_8));
             } catch (CallbackRejected unexpected) {
                 throw new IllegalStateException(unexpected);
             }

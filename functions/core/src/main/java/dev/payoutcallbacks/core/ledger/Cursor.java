@@ -9,7 +9,9 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Where the next page of an index read starts: opaque to its users (the table's key shape stays inside the
@@ -24,7 +26,7 @@ public final class Cursor {
     }
 
     /** The cursor after a page, or null when the page was the last one. */
-    static Cursor after(software.amazon.awssdk.services.dynamodb.model.QueryResponse page) {
+    static Cursor after(QueryResponse page) {
         Map<String, AttributeValue> next = PayoutItems.nextPage(page);
         return next == null ? null : new Cursor(next);
     }
@@ -37,7 +39,7 @@ public final class Cursor {
     /** The cursor as URL-safe text. */
     public String encode() {
         ObjectNode json = Json.newObject();
-        for (Map.Entry<String, AttributeValue> e : new java.util.TreeMap<>(key).entrySet()) {
+        for (Map.Entry<String, AttributeValue> e : new TreeMap<>(key).entrySet()) {
             AttributeValue v = e.getValue();
             if (v.s() != null) {
                 json.putObject(e.getKey()).put("S", v.s());

@@ -1,14 +1,19 @@
 package dev.payoutcallbacks.core.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.payoutcallbacks.core.provider.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -43,13 +48,13 @@ final class OutcomeEntries {
         Map<String, AttributeValue> out = new HashMap<>();
         ObjectNode packed = Json.newObject();
         // Sorted, so one outcome always packs to the same bytes (a write retried or replayed writes the same item).
-        new java.util.TreeMap<>(entry).forEach((name, value) -> {
+        new TreeMap<>(entry).forEach((name, value) -> {
             if (KEPT.contains(name)) {
                 out.put(name, value);
             } else if (value.s() != null) {
                 packed.put(name, value.s());
             } else if (value.hasL() && value.l().stream().allMatch(v -> v.s() != null)) {
-                com.fasterxml.jackson.databind.node.ArrayNode list = packed.putArray(name);
+                ArrayNode list = packed.putArray(name);
                 value.l().forEach(v -> list.add(v.s()));
             } else {
                 throw new IllegalArgumentException("outcome field " + name + " is not a string");
@@ -57,7 +62,7 @@ final class OutcomeEntries {
         });
         if (!packed.isEmpty()) {
             out.put(PACKED, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(deflate(Json.write(packed)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+                    .getBytes(StandardCharsets.UTF_8)))));
         }
         return out;
     }
@@ -80,7 +85,7 @@ final class OutcomeEntries {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> f = it.next();
             if (f.getValue().isArray()) {
-                java.util.List<AttributeValue> list = new java.util.ArrayList<>();
+                List<AttributeValue> list = new ArrayList<>();
                 f.getValue().forEach(v -> list.add(AttributeValue.fromS(v.asText())));
                 out.putIfAbsent(f.getKey(), AttributeValue.fromL(list));
             } else {

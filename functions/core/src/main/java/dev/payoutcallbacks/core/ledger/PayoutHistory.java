@@ -8,6 +8,7 @@ import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /**
  * A payout's history, written from the payouts table's stream. Every write that records an outcome
@@ -50,7 +51,7 @@ public final class PayoutHistory {
     }
 
     /** As {@link #record(Map, Map)}, for a record as the DynamoDB Streams API returns it (local runs, tests). */
-    public boolean record(software.amazon.awssdk.services.dynamodb.model.Record change) {
+    public boolean record(Record change) {
         var images = change.dynamodb();
         return record(images.hasOldImage() ? images.oldImage() : null, images.hasNewImage() ? images.newImage() : null);
     }

@@ -32,10 +32,15 @@ import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.payout.PayoutState;
 import dev.payoutcallbacks.core.payout.UnknownPayout;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -378,7 +383,7 @@ public final class PayoutLedger {
     private static String randomAttemptId() {
         byte[] bits = new byte[12];
         RANDOM.nextBytes(bits);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 
     /**
@@ -406,9 +411,9 @@ public final class PayoutLedger {
      */
     public static SdkBytes seenKey(String dedupKey) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(dedupKey.getBytes(StandardCharsets.UTF_8));
-            return SdkBytes.fromByteArray(java.util.Arrays.copyOf(digest, 16));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(dedupKey.getBytes(StandardCharsets.UTF_8));
+            return SdkBytes.fromByteArray(Arrays.copyOf(digest, 16));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -442,7 +447,7 @@ public final class PayoutLedger {
         Set<String> written = new HashSet<>();
         history.forEach(h -> written.add(h.get(SK).s()));
         PayoutItems.historyItem(stateItem).filter(h -> !written.contains(h.get(SK).s())).ifPresent(history::add);
-        history.sort(java.util.Comparator.comparing(h -> h.get(SK).s()));
+        history.sort(Comparator.comparing(h -> h.get(SK).s()));
         return Optional.of(new PayoutRecord(state, history.stream().map(PayoutItems::historyEntry).toList()));
     }
 

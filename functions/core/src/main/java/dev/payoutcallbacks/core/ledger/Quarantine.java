@@ -29,14 +29,18 @@ import dev.payoutcallbacks.core.config.FunctionEnvironment;
 import dev.payoutcallbacks.core.payout.Timestamps;
 import dev.payoutcallbacks.core.provider.CallbackRejected;
 import dev.payoutcallbacks.core.provider.CallbackRequest;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -81,7 +85,7 @@ public final class Quarantine {
      */
     public record Entry(String id, String provider, String reason, String message, String receivedAt,
                         Map<String, String> headers, long deliveries, String replayedAt, String replayResult,
-                        int bodyBytes, Instant expiresAt, java.util.function.Supplier<byte[]> opener) {
+                        int bodyBytes, Instant expiresAt, Supplier<byte[]> opener) {
         public boolean replayed() {
             return replayedAt != null;
         }
@@ -145,8 +149,8 @@ public final class Quarantine {
 
     private static String sha256(byte[] body) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

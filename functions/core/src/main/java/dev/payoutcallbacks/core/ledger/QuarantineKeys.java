@@ -5,11 +5,16 @@ import dev.payoutcallbacks.core.config.SdkClients;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -50,7 +55,7 @@ public abstract class QuarantineKeys {
         try {
             return new Sealed(keyId(), key.wrapped(), gcm(Cipher.ENCRYPT_MODE, key.plaintext(), body, context));
         } finally {
-            java.util.Arrays.fill(key.plaintext(), (byte) 0);
+            Arrays.fill(key.plaintext(), (byte) 0);
         }
     }
 
@@ -66,7 +71,7 @@ public abstract class QuarantineKeys {
         try {
             return gcm(Cipher.DECRYPT_MODE, key, sealed.ivAndCiphertext(), context);
         } finally {
-            java.util.Arrays.fill(key, (byte) 0);
+            Arrays.fill(key, (byte) 0);
         }
     }
 
@@ -149,7 +154,7 @@ public abstract class QuarantineKeys {
     /** A local master key wraps each data key (AES-GCM). Its id names it by a fingerprint, never the key itself. */
     static final class Local extends QuarantineKeys {
         /** Local keys made in this JVM, by id. */
-        static final Map<String, Local> KNOWN = new java.util.concurrent.ConcurrentHashMap<>();
+        static final Map<String, Local> KNOWN = new ConcurrentHashMap<>();
         private final byte[] master;
         private final String id;
 
@@ -159,9 +164,9 @@ public abstract class QuarantineKeys {
             }
             this.master = master.clone();
             try {
-                byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(master);
-                this.id = LOCAL_PREFIX + java.util.HexFormat.of().formatHex(digest, 0, 8);
-            } catch (java.security.NoSuchAlgorithmException e) {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(master);
+                this.id = LOCAL_PREFIX + HexFormat.of().formatHex(digest, 0, 8);
+            } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
             KNOWN.putIfAbsent(id, this);

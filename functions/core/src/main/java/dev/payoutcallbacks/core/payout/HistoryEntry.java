@@ -1,5 +1,7 @@
 package dev.payoutcallbacks.core.payout;
 
+import java.util.List;
+
 /** One recorded outcome under a payout (APPLIED, STALE or CONFLICT), for audit. */
 public record HistoryEntry(
         ApplyResult result,
@@ -20,5 +22,5 @@ public record HistoryEntry(
         String anomaly,
         String rawPayload,
         /* The dedup keys this outcome added to the payout's seen set (its news key, or a disagreement's key...). */
-        java.util.List<String> seenKeys) {
+        List<String> seenKeys) {
 }

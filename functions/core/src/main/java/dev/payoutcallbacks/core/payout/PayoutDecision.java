@@ -1,6 +1,7 @@
 package dev.payoutcallbacks.core.payout;
 
 import java.math.BigDecimal;
+import java.util.List;
 
 /**
  * Decides what an outcome does to a payout: the transition table plus the money checks the table
@@ -14,7 +15,7 @@ import java.math.BigDecimal;
 public record PayoutDecision(ApplyResult result, PayoutState next, String anomaly) {
 
     /** Anomaly codes of a disagreement: recorded under the outcome's disagreement key, not its news. */
-    private static final java.util.List<String> DISAGREEMENTS = java.util.List.of("amount_mismatch", "currency_mismatch",
+    private static final List<String> DISAGREEMENTS = List.of("amount_mismatch", "currency_mismatch",
             "duplicate_provider_payout", "provider_mismatch");
 
     public static PayoutDecision decide(PayoutState current, PayoutOutcome outcome) {

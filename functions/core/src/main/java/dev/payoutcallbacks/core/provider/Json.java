@@ -1,8 +1,12 @@
 package dev.payoutcallbacks.core.provider;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +24,7 @@ import java.util.Set;
  * rejected, decimals read exactly, nesting and number length bounded.
  */
 public final class Json {
-    public static final ObjectMapper MAPPER = JsonMapper.builder(new com.fasterxml.jackson.core.JsonFactoryBuilder()
+    public static final ObjectMapper MAPPER = JsonMapper.builder(new JsonFactoryBuilder()
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxNestingDepth(32)
                             .maxNumberLength(40)
@@ -47,11 +51,11 @@ public final class Json {
         try {
             rejectExponents(body);
             node = MAPPER.readTree(body);
-        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+        } catch (StreamConstraintsException e) {
             // Jackson's message names its own settings and methods: say what the sender can change.
             throw CallbackRejected.malformed("body exceeds this receiver's limits (nesting at most 32 deep, numbers at"
                     + " most 40 digits, strings at most 64 KB)");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw CallbackRejected.malformed("body is not valid JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw CallbackRejected.malformed("body is not valid JSON");
@@ -63,10 +67,10 @@ public final class Json {
     }
 
     private static void rejectExponents(byte[] body) throws IOException, CallbackRejected {
-        try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.createParser(body)) {
-            com.fasterxml.jackson.core.JsonToken token;
+        try (JsonParser parser = MAPPER.createParser(body)) {
+            JsonToken token;
             while ((token = parser.nextToken()) != null) {
-                if (token == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_FLOAT) {
+                if (token == JsonToken.VALUE_NUMBER_FLOAT) {
                     String text = parser.getText();
                     if (text.indexOf('e') >= 0 || text.indexOf('E') >= 0) {
                         throw CallbackRejected.malformed("numbers in exponent notation are not accepted: " + text);

@@ -1,5 +1,7 @@
 package dev.payoutcallbacks.core.provider;
 
+import java.util.Set;
+
 /**
  * Everything the core needs from one provider: who it is, how its callbacks authenticate and how they
  * translate to canonical outcomes. Implemented once per provider module; the core names no provider.
@@ -33,7 +35,7 @@ public interface ProviderCallbacks {
      * Headers kept with a quarantined callback so it can be verified again on replay (a signature, say).
      * Never a header that is itself a secret.
      */
-    default java.util.Set<String> replayHeaders() {
-        return java.util.Set.of();
+    default Set<String> replayHeaders() {
+        return Set.of();
     }
 }

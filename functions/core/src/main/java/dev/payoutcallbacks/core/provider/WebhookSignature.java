@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -42,7 +43,7 @@ public final class WebhookSignature {
         private final Failure failure;
 
         Invalid(Failure failure, String header) {
-            super(header + " signature refused: " + failure.name().toLowerCase(java.util.Locale.ROOT));
+            super(header + " signature refused: " + failure.name().toLowerCase(Locale.ROOT));
             this.failure = failure;
         }
 

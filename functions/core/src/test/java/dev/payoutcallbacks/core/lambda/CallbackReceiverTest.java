@@ -39,6 +39,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -281,7 +282,7 @@ class CallbackReceiverTest {
                     int n = attempts.incrementAndGet();
                     throw (ConditionalCheckFailedException) ConditionalCheckFailedException.builder().message("injected")
                             .statusCode(400)
-                            .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                            .awsErrorDetails(AwsErrorDetails.builder()
                                     .errorCode("ConditionalCheckFailedException").errorMessage("injected").build())
                             .item(Map.of("pk", AttributeValue.fromS("PAYOUT#r8"), "sk", AttributeValue.fromS("STATE"),
                                     "reference", AttributeValue.fromS("r8"), "status", AttributeValue.fromS("pending"),

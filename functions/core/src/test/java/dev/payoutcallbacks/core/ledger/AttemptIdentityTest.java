@@ -11,6 +11,7 @@ import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.testing.TestTables;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -44,8 +45,8 @@ class AttemptIdentityTest {
         Map<String, AttributeValue> item = TestTables.dynamo().client().getItem(b -> b.tableName(table).consistentRead(true)
                 .key(TestTables.key("PAYOUT#po-twin", "STATE"))).item();
         Set<String> seen = new HashSet<>();
-        item.get("seen").bs().forEach(k -> seen.add(java.util.HexFormat.of().formatHex(k.asByteArray())));
-        assertTrue(seen.contains(java.util.HexFormat.of().formatHex(
+        item.get("seen").bs().forEach(k -> seen.add(HexFormat.of().formatHex(k.asByteArray())));
+        assertTrue(seen.contains(HexFormat.of().formatHex(
                 PayoutLedger.seenKey(outcome("po-twin", PayoutStatus.FAILED, 2).dedupKey()).asByteArray())),
                 "the second outcome is recorded");
         assertEquals("paid", item.get("status").s());

@@ -10,8 +10,10 @@ import dev.payoutcallbacks.core.payout.HistoryEntry;
 import dev.payoutcallbacks.core.payout.Money;
 import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,7 @@ class OutcomeEntriesTest {
 
     @Test
     void theDedupKeysAnOutcomeWasRecordedUnderPackAndExpandBackAsAList() {
-        java.util.List<String> keys = java.util.List.of("m2money-po-14|paid|disagrees:amount_mismatch:1600.00");
+        List<String> keys = List.of("m2money-po-14|paid|disagrees:amount_mismatch:1600.00");
         Map<String, AttributeValue> compact = PayoutItems.outcomeEntry("HISTORY#2026-11-21T08:00:00.000000Z#abcd1234",
                 outcome(), ApplyResult.CONFLICT, PayoutStatus.PAID, "amount_mismatch", keys);
         assertFalse(compact.containsKey(PayoutItems.RECORDED_AS), "packed with the rest");
@@ -101,7 +103,7 @@ class OutcomeEntriesTest {
         for (var e : item.entrySet()) {
             bytes += e.getKey().length();
             AttributeValue v = e.getValue();
-            bytes += v.s() != null ? v.s().getBytes(java.nio.charset.StandardCharsets.UTF_8).length : v.b().asByteArray().length;
+            bytes += v.s() != null ? v.s().getBytes(StandardCharsets.UTF_8).length : v.b().asByteArray().length;
         }
         return bytes;
     }

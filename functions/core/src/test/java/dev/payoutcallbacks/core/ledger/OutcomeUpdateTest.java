@@ -15,6 +15,7 @@ import dev.payoutcallbacks.core.testing.TestTables;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -179,7 +180,7 @@ class OutcomeUpdateTest {
         List<PayoutStatus> statuses = new ArrayList<>(List.of(PayoutStatus.values()));
         statuses.add(null);
         PayoutStatus status = pick(r, statuses);
-        Money amount = pick(r, java.util.Arrays.asList(null, Money.parse("100.00", "USD"), Money.parse("100.00", "USD"),
+        Money amount = pick(r, Arrays.asList(null, Money.parse("100.00", "USD"), Money.parse("100.00", "USD"),
                 Money.parse("60", "EUR")));
         BigDecimal refunded = status == PayoutStatus.PARTIALLY_REFUNDED ? new BigDecimal(pick(r, List.of("40.00", "10")))
                 : status == PayoutStatus.REFUNDED && amount != null ? amount.amount() : BigDecimal.ZERO;
@@ -187,7 +188,7 @@ class OutcomeUpdateTest {
             refunded = BigDecimal.ZERO;
         }
         boolean registered = r.nextBoolean();
-        String provider = registered ? pick(r, List.of("test", "test", "other")) : pick(r, java.util.Arrays.asList(null, "test", "other"));
+        String provider = registered ? pick(r, List.of("test", "test", "other")) : pick(r, Arrays.asList(null, "test", "other"));
         String review = r.nextInt(4) == 0 ? "conflict: earlier" : null;
         Instant last = status == null ? null : T0.minusSeconds(600);
         return new PayoutState(reference, status, status == null ? 0 : 1 + r.nextInt(3), 1 + r.nextInt(5), amount, refunded,
@@ -202,7 +203,7 @@ class OutcomeUpdateTest {
         PayoutStatus status = pick(r, List.of(PayoutStatus.values()));
         PayoutOutcome.Builder b = PayoutOutcome.builder(reference, status).provider(pick(r, List.of("test", "test", "other")))
                 .receivedAt(T0.plusSeconds(r.nextInt(100)));
-        b.amount(pick(r, java.util.Arrays.asList(null, null, Money.parse("100.00", "USD"), Money.parse("100.0", "USD"),
+        b.amount(pick(r, Arrays.asList(null, null, Money.parse("100.00", "USD"), Money.parse("100.0", "USD"),
                 Money.parse("90", "USD"), Money.parse("100.00", "EUR"))));
         if (status.isRefund() || status == PayoutStatus.REVERSED || r.nextInt(4) == 0) {
             b.adjustmentAmount(pick(r, List.of(Money.parse("10", "USD"), Money.parse("60.00", "USD"),

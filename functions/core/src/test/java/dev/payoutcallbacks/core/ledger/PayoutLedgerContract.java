@@ -15,14 +15,18 @@ import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.payout.PayoutState;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.payout.UnknownPayout;
+import dev.payoutcallbacks.core.testing.TestTables;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -68,7 +73,7 @@ abstract class PayoutLedgerContract {
 
     /** The payout's record once the stream's history items are written. */
     private PayoutRecord settled(String reference) {
-        dev.payoutcallbacks.core.testing.TestTables.settleHistory(client(), endpoint(), table);
+        TestTables.settleHistory(client(), endpoint(), table);
         return ledger.read(reference).orElseThrow();
     }
 
@@ -78,13 +83,13 @@ abstract class PayoutLedgerContract {
                 .key(Map.of("pk", AttributeValue.fromS("PAYOUT#" + reference), "sk", AttributeValue.fromS("STATE"))))
                 .item().get("seen");
         if (set != null) {
-            set.bs().forEach(k -> keys.add(java.util.HexFormat.of().formatHex(k.asByteArray())));
+            set.bs().forEach(k -> keys.add(HexFormat.of().formatHex(k.asByteArray())));
         }
         return keys;
     }
 
     private static String seenKey(String dedupKey) {
-        return java.util.HexFormat.of().formatHex(PayoutLedger.seenKey(dedupKey).asByteArray());
+        return HexFormat.of().formatHex(PayoutLedger.seenKey(dedupKey).asByteArray());
     }
 
     private List<Map<String, AttributeValue>> items(String skPrefix) {
@@ -263,7 +268,7 @@ abstract class PayoutLedgerContract {
         pool.shutdown();
         PayoutState state = ledger.read("po-9").orElseThrow().state();
         assertEquals(PayoutStatus.REFUNDED, state.status());
-        assertEquals(0, new java.math.BigDecimal("30").compareTo(state.refunded()));
+        assertEquals(0, new BigDecimal("30").compareTo(state.refunded()));
         assertEquals(31, state.version());
         // Refunds add to the refunded total in the write's own condition, with no version to race on. Only a
         // refund the one write refuses (the one that empties the refundable amount, and the one claiming a full
@@ -288,7 +293,7 @@ abstract class PayoutLedgerContract {
         for (int copy = 0; copy < 6; copy++) {
             deliveries.addAll(distinct);
         }
-        Collections.shuffle(deliveries, new java.util.Random(7));
+        Collections.shuffle(deliveries, new Random(7));
 
         ExecutorService pool = Executors.newFixedThreadPool(16);
         CountDownLatch start = new CountDownLatch(1);
@@ -365,7 +370,7 @@ abstract class PayoutLedgerContract {
                 .provider("test").receivedAt(Instant.parse("2026-11-21T09:01:00Z")).build());
         assertEquals(ApplyResult.CONFLICT, failed.result(), "checked against the payout it names");
         assertEquals(1, items("STATE").size());
-        org.junit.jupiter.api.Assertions.assertThrows(UnknownPayout.class, () -> ledger.apply(
+        Assertions.assertThrows(UnknownPayout.class, () -> ledger.apply(
                 PayoutOutcome.builder(null, PayoutStatus.PAID).orderKey("order-unknown").provider("test")
                         .receivedAt(Instant.parse("2026-11-21T09:02:00Z")).build()));
         assertEquals(1, items("STATE").size(), "an unknown order key makes no record");
@@ -422,7 +427,7 @@ abstract class PayoutLedgerContract {
         assertEquals(ApplyResult.CONFLICT, other.result());
         assertTrue(other.anomaly().startsWith("amount_mismatch"), other.anomaly());
         PayoutState s = ledger.read("po-23").orElseThrow().state();
-        assertEquals(0, new java.math.BigDecimal("2").compareTo(s.refunded()), "counted once");
+        assertEquals(0, new BigDecimal("2").compareTo(s.refunded()), "counted once");
         assertEquals(PayoutStatus.PARTIALLY_REFUNDED, s.status());
     }
 
@@ -457,7 +462,7 @@ abstract class PayoutLedgerContract {
         assertEquals(ApplyResult.APPLIED, withoutReference.result());
         assertEquals("po-26", withoutReference.state().reference());
         assertEquals(1, items("STATE").size());
-        org.junit.jupiter.api.Assertions.assertThrows(UnknownPayout.class, () -> ledger.apply(
+        Assertions.assertThrows(UnknownPayout.class, () -> ledger.apply(
                 PayoutOutcome.builder(null, PayoutStatus.PAID).provider("test").providerPayoutId("999")
                         .identifiedByProviderPayoutId().receivedAt(Instant.parse("2026-11-21T09:00:00Z")).build()));
         assertEquals(1, items("STATE").size());
@@ -491,6 +496,6 @@ abstract class PayoutLedgerContract {
         PayoutState s = ledger.read("po-27").orElseThrow().state();
         assertEquals(PayoutStatus.REFUNDED, s.status());
         assertEquals(20, s.anomalies());
-        assertEquals(0, new java.math.BigDecimal("6").compareTo(s.refunded()));
+        assertEquals(0, new BigDecimal("6").compareTo(s.refunded()));
     }
 }

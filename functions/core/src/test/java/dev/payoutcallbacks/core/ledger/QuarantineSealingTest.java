@@ -16,6 +16,7 @@ import dev.payoutcallbacks.core.provider.Json;
 import dev.payoutcallbacks.core.testing.TestTables;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -137,7 +138,7 @@ class QuarantineSealingTest {
             ObjectNode answer = Json.newObject();
             if ("TrentService.GenerateDataKey".equals(target)) {
                 byte[] key = new byte[32];
-                new java.security.SecureRandom().nextBytes(key);
+                new SecureRandom().nextBytes(key);
                 String wrapped = "wrapped-" + issued.size() + "|" + request.path("EncryptionContext").toString();
                 issued.put(wrapped, key);
                 answer.put("KeyId", request.path("KeyId").asText());

@@ -16,11 +16,15 @@ import dev.payoutcallbacks.core.payout.PayoutStatus;
 import dev.payoutcallbacks.core.payout.Registration;
 import dev.payoutcallbacks.core.payout.StuckThresholds;
 import dev.payoutcallbacks.core.testing.TestTables;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -134,13 +138,13 @@ class RegistrationAndOpenPayoutsTest {
         OpenPayouts.Page second = open.due("pivot", later, 2, carried);
         assertEquals(1, second.due().size());
         assertFalse(second.hasMore());
-        List<String> all = new java.util.ArrayList<>();
+        List<String> all = new ArrayList<>();
         first.due().forEach(d -> all.add(d.reference()));
         second.due().forEach(d -> all.add(d.reference()));
-        assertEquals(java.util.Set.of("p1", "p2", "p3"), java.util.Set.copyOf(all), "every payout once, none twice");
+        assertEquals(Set.of("p1", "p2", "p3"), Set.copyOf(all), "every payout once, none twice");
         assertThrows(IllegalArgumentException.class, () -> Cursor.decode("not-a-cursor"));
-        assertThrows(IllegalArgumentException.class, () -> Cursor.decode(java.util.Base64.getUrlEncoder()
-                .encodeToString("{\"PK\":{\"B\":\"AA==\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThrows(IllegalArgumentException.class, () -> Cursor.decode(Base64.getUrlEncoder()
+                .encodeToString("{\"PK\":{\"B\":\"AA==\"}}".getBytes(StandardCharsets.UTF_8))));
     }
 
     @Test

@@ -6,9 +6,12 @@ import dev.payoutcallbacks.core.ledger.PayoutItems;
 import dev.payoutcallbacks.core.ledger.PayoutLedger;
 import dev.payoutcallbacks.core.ledger.PayoutTable;
 import dev.payoutcallbacks.local.dynamodb.EmbeddedDynamoDb;
+import dev.payoutcallbacks.local.dynamodb.LocalStreams;
 import dev.payoutcallbacks.local.dynamodb.SamTemplate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -50,18 +53,18 @@ public final class TestTables {
     }
 
     /** Every item in the table (tests only: a scan). */
-    public static java.util.List<Map<String, AttributeValue>> scan(DynamoDbClient db, String table) {
-        java.util.List<Map<String, AttributeValue>> items = new java.util.ArrayList<>();
+    public static List<Map<String, AttributeValue>> scan(DynamoDbClient db, String table) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
         db.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().forEach(items::add);
         return items;
     }
 
-    public static java.util.List<Map<String, AttributeValue>> scan(String table) {
+    public static List<Map<String, AttributeValue>> scan(String table) {
         return scan(dynamo().client(), table);
     }
 
     /** Items whose sort key starts with the prefix (STATE, HISTORY#, ...). */
-    public static java.util.List<Map<String, AttributeValue>> items(String table, String skPrefix) {
+    public static List<Map<String, AttributeValue>> items(String table, String skPrefix) {
         return scan(table).stream().filter(i -> i.get(PayoutItems.SK).s().startsWith(skPrefix)).toList();
     }
 
@@ -76,7 +79,7 @@ public final class TestTables {
 
     public static void settleHistory(DynamoDbClient db, String endpoint, String table) {
         PayoutHistory history = new PayoutHistory(new PayoutTable(db, table));
-        dev.payoutcallbacks.local.dynamodb.LocalStreams.drain(db, endpoint, table, history::record);
+        LocalStreams.drain(db, endpoint, table, history::record);
     }
 
     public static Map<String, AttributeValue> key(String pk, String sk) {

@@ -2,6 +2,7 @@ package dev.payoutcallbacks.bench.capacity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class GsiWritesTest {
     private static final List<String> TABLE_KEYS = List.of("pk", "sk");
 
     private static Map<String, AttributeValue> item(String... nameValues) {
-        java.util.HashMap<String, AttributeValue> m = new java.util.HashMap<>();
+        HashMap<String, AttributeValue> m = new HashMap<>();
         m.put("pk", AttributeValue.fromS("PAYOUT#x"));
         m.put("sk", AttributeValue.fromS("STATE"));
         for (int i = 0; i + 1 < nameValues.length; i += 2) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -117,7 +118,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Waits until a request is being held. */
     public boolean awaitHolding(long millis) throws InterruptedException {
-        return holding.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return holding.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** A plan that injects {@code fault} into the next {@code times} requests of {@code operation}. */

@@ -7,15 +7,18 @@ import dev.payoutcallbacks.core.payout.ApplyResult;
 import dev.payoutcallbacks.core.payout.HistoryEntry;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.payout.PayoutState;
+import dev.payoutcallbacks.core.testing.TestTables;
 import dev.payoutcallbacks.correctness.support.Histories.Payout;
 import dev.payoutcallbacks.correctness.support.ReferenceModel.Event;
 import dev.payoutcallbacks.correctness.support.ReferenceModel.Step;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -84,11 +87,11 @@ public final class LedgerAudit {
      * that an effect answered names the result the history holds, and, when {@code exactlyOne} (no answers
      * were lost), that exactly one delivery of each outcome was answered with its effect.
      */
-    public void audit(Payout payout, Set<String> delivered, Map<String, ? extends java.util.Collection<String>> effectsAnswered,
+    public void audit(Payout payout, Set<String> delivered, Map<String, ? extends Collection<String>> effectsAnswered,
                       boolean exactlyOne) {
         String ref = payout.reference();
         Map<String, Event> byKey = payout.byKey();
-        dev.payoutcallbacks.core.testing.TestTables.settleHistory(table); // as the publisher does in AWS
+        TestTables.settleHistory(table); // as the publisher does in AWS
         PayoutRecord record = ledger.read(ref).orElse(null);
         if (record == null) {
             if (!delivered.isEmpty()) {
@@ -132,7 +135,7 @@ public final class LedgerAudit {
 
         if (effectsAnswered != null) {
             for (HistoryEntry h : history) {
-                java.util.Collection<String> answered = effectsAnswered.get(h.dedupKey());
+                Collection<String> answered = effectsAnswered.get(h.dedupKey());
                 int n = answered == null ? 0 : answered.size();
                 if (n > 1 || n == 0 && exactlyOne || n == 1 && !answered.iterator().next().equals(h.result().name())) {
                     mismatches.add(ref + ": " + h.dedupKey() + " is " + h.result() + " in the history, answered " + answered
@@ -251,13 +254,13 @@ public final class LedgerAudit {
                 .key(Map.of("pk", AttributeValue.fromS("PAYOUT#" + reference), "sk", AttributeValue.fromS("STATE")))).item();
         AttributeValue seen = item == null ? null : item.get("seen");
         if (seen != null && seen.hasBs()) {
-            seen.bs().forEach(k -> keys.add(java.util.HexFormat.of().formatHex(k.asByteArray())));
+            seen.bs().forEach(k -> keys.add(HexFormat.of().formatHex(k.asByteArray())));
         }
         return keys;
     }
 
     /** What {@link #markers} holds for a dedup key. */
     public static String seenKey(String dedupKey) {
-        return java.util.HexFormat.of().formatHex(dev.payoutcallbacks.core.ledger.PayoutLedger.seenKey(dedupKey).asByteArray());
+        return HexFormat.of().formatHex(PayoutLedger.seenKey(dedupKey).asByteArray());
     }
 }

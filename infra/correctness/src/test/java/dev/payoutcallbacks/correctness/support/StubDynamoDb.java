@@ -2,8 +2,10 @@ package dev.payoutcallbacks.correctness.support;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -31,7 +33,7 @@ public final class StubDynamoDb implements DynamoDbClient {
     public final List<String> puts = new ArrayList<>();
     public int keyRejections;
     /** Opens a quarantine item's sealed body (the quarantine the receivers use: {@code quarantine::open}). */
-    public java.util.function.Function<Map<String, AttributeValue>, byte[]> opener = item -> {
+    public Function<Map<String, AttributeValue>, byte[]> opener = item -> {
         throw new IllegalStateException("set StubDynamoDb.opener to the quarantine's open");
     };
 
@@ -52,7 +54,7 @@ public final class StubDynamoDb implements DynamoDbClient {
         AttributeValue sealed = values == null ? null : values.get(":sealedBody");
         if (sealed != null) {
             // A quarantine write: the body is sealed; opened as a replay would, to check it is the exact bytes.
-            Map<String, AttributeValue> item = new java.util.HashMap<>(request.key());
+            Map<String, AttributeValue> item = new HashMap<>(request.key());
             item.put("sealedBody", sealed);
             item.put("bodyKey", values.get(":bodyKey"));
             item.put("bodyKeyId", values.get(":bodyKeyId"));
@@ -61,7 +63,7 @@ public final class StubDynamoDb implements DynamoDbClient {
         }
         // The ledger's one-write apply: accepted on the empty table, the item after it returned (ALL_NEW).
         payoutWrites.add(request.updateExpression());
-        Map<String, AttributeValue> after = new java.util.HashMap<>(request.key());
+        Map<String, AttributeValue> after = new HashMap<>(request.key());
         after.put("version", AttributeValue.fromN("1"));
         return UpdateItemResponse.builder().attributes(after).build();
     }

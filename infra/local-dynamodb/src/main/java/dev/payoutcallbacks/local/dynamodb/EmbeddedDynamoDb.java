@@ -3,6 +3,7 @@ package dev.payoutcallbacks.local.dynamodb;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,6 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -28,10 +34,10 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
 
     private static EmbeddedDynamoDb shared;
     /** DynamoDB Local's bundled SDK v1 warns through java.util.logging at its first call (JAXB); kept referenced. */
-    private static final java.util.logging.Logger SDK_V1_LOG = java.util.logging.Logger.getLogger("com.amazonaws");
+    private static final Logger SDK_V1_LOG = Logger.getLogger("com.amazonaws");
 
     static {
-        SDK_V1_LOG.setLevel(java.util.logging.Level.SEVERE);
+        SDK_V1_LOG.setLevel(Level.SEVERE);
     }
 
     private final DynamoDBProxyServer server;
@@ -115,11 +121,11 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
      * host before start (the server is private to DynamoDBProxyServer, hence the reflective read).
      */
     private static void bindToLoopback(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
-        java.lang.reflect.Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+        Field field = DynamoDBProxyServer.class.getDeclaredField("server");
         field.setAccessible(true);
-        org.eclipse.jetty.server.Server jetty = (org.eclipse.jetty.server.Server) field.get(proxy);
-        for (org.eclipse.jetty.server.Connector connector : jetty.getConnectors()) {
-            if (connector instanceof org.eclipse.jetty.server.ServerConnector network) {
+        Server jetty = (Server) field.get(proxy);
+        for (Connector connector : jetty.getConnectors()) {
+            if (connector instanceof ServerConnector network) {
                 network.setHost("127.0.0.1");
             }
         }
