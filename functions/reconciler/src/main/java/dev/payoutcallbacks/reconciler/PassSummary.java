@@ -40,9 +40,33 @@ public record PassSummary(List<String> providers, List<String> withoutStatusApi,
     static final List<String> METRICS = List.of("due", "polled", "applied", "conflicts", "notFound",
             "submitNotReceived", "unavailable", "gaveUp", "errors");
 
+    /** What a pass counts as it goes (the components above, by the same names). */
+    static final class Counts {
+        int due;
+        int polled;
+        int applied;
+        int duplicates;
+        int conflicts;
+        int notFound;
+        int submitNotReceived;
+        int unavailable;
+        int unsettled;
+        int gaveUp;
+        int batchesResolved;
+        int skipped;
+        int raced;
+        int errors;
+    }
+
+    static PassSummary of(List<String> providers, List<String> withoutStatusApi, Counts c, boolean complete) {
+        return new PassSummary(providers, withoutStatusApi, c.due, c.polled, c.applied, c.duplicates, c.conflicts,
+                c.notFound, c.submitNotReceived, c.unavailable, c.unsettled, c.gaveUp, c.batchesResolved, c.skipped,
+                c.raced, c.errors, complete);
+    }
+
     /** A pass that did not run because another one holds the lease ({@link PassLease}). */
     static PassSummary notRun(List<String> providers) {
-        return new PassSummary(providers, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false);
+        return of(providers, List.of(), new Counts(), false);
     }
 
     public ObjectNode logLine(long durationMillis) {

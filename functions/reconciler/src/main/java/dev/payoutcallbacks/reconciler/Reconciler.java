@@ -13,6 +13,7 @@ import dev.payoutcallbacks.core.provider.PollRequest;
 import dev.payoutcallbacks.core.provider.ProviderStatusApi;
 import dev.payoutcallbacks.core.provider.ProviderStatusApi.PollAnswer;
 import dev.payoutcallbacks.core.provider.WireText;
+import dev.payoutcallbacks.reconciler.PassSummary.Counts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,8 +135,7 @@ public final class Reconciler {
             }
         }
         List<String> without = providers.stream().filter(p -> !apis.containsKey(p)).toList();
-        return new PassSummary(providers, without, c.due, c.polled, c.applied, c.duplicates, c.conflicts, c.notFound,
-                c.submitNotReceived, c.unavailable, c.unsettled, c.gaveUp, c.batchesResolved, c.skipped, c.raced, c.errors, complete);
+        return PassSummary.of(providers, without, c, complete);
     }
 
     private boolean outOfTime(LongSupplier remainingMillis) {
@@ -322,22 +322,5 @@ public final class Reconciler {
     /** A provider's evidence as a review reason: bounded, never null. */
     private static String clip(String text) {
         return text == null ? "" : WireText.clip(text, 300);
-    }
-
-    private static final class Counts {
-        int due;
-        int polled;
-        int applied;
-        int duplicates;
-        int conflicts;
-        int notFound;
-        int submitNotReceived;
-        int unavailable;
-        int unsettled;
-        int gaveUp;
-        int batchesResolved;
-        int skipped;
-        int raced;
-        int errors;
     }
 }
