@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
@@ -283,32 +284,18 @@ public final class RuntimeSecrets implements Resource {
 
     /** GetSecretValue on one ARN, with the one HTTP client the function's AWS clients share. */
     static final class SecretsManagerSource implements Source {
-        private final FunctionEnvironment env;
         private final String arn;
-        private volatile SecretsManagerClient client;
+        private final Supplier<SecretsManagerClient> client;
 
         SecretsManagerSource(FunctionEnvironment env, String arn) {
-            this.env = env;
             this.arn = arn;
+            this.client = SdkClients.onFirstUse(() -> SdkClients.configured(SecretsManagerClient.builder(), env,
+                    "SECRETSMANAGER_ENDPOINT", Duration.ofSeconds(3), Duration.ofSeconds(2)).build());
         }
 
         @Override
         public Map<String, String> read() {
-            return parseSecret(client().getSecretValue(r -> r.secretId(arn)).secretString());
-        }
-
-        private SecretsManagerClient client() {
-            SecretsManagerClient c = client;
-            if (c == null) {
-                synchronized (this) {
-                    if (client == null) {
-                        client = SdkClients.configured(SecretsManagerClient.builder(), env, "SECRETSMANAGER_ENDPOINT",
-                                Duration.ofSeconds(3), Duration.ofSeconds(2)).build();
-                    }
-                    c = client;
-                }
-            }
-            return c;
+            return parseSecret(client.get().getSecretValue(r -> r.secretId(arn)).secretString());
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.payoutcallbacks.core.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -33,5 +34,36 @@ public final class SdkClients {
             builder.endpointOverride(URI.create(endpoint));
         }
         return builder;
+    }
+
+    /**
+     * A client built once, on first use, however many threads ask at once: for a client most invocations never
+     * need (Secrets Manager after the cache, KMS for a quarantined callback), kept out of init and the snapshot.
+     */
+    public static <C> Supplier<C> onFirstUse(Supplier<C> build) {
+        return new OnFirstUse<>(build);
+    }
+
+    private static final class OnFirstUse<C> implements Supplier<C> {
+        private final Supplier<C> build;
+        private volatile C client;
+
+        OnFirstUse(Supplier<C> build) {
+            this.build = build;
+        }
+
+        @Override
+        public C get() {
+            C c = client;
+            if (c == null) {
+                synchronized (this) {
+                    if (client == null) {
+                        client = build.get();
+                    }
+                    c = client;
+                }
+            }
+            return c;
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -192,13 +193,13 @@ public abstract class QuarantineKeys {
 
     /** KMS wraps each data key; the client is built on first use (the first quarantined callback). */
     static final class Kms extends QuarantineKeys {
-        private final FunctionEnvironment env;
         private final String keyId;
-        private volatile KmsClient client;
+        private final Supplier<KmsClient> client;
 
         Kms(FunctionEnvironment env, String keyId) {
-            this.env = env;
             this.keyId = keyId;
+            this.client = SdkClients.onFirstUse(() -> SdkClients.configured(KmsClient.builder(), env, "KMS_ENDPOINT",
+                    Duration.ofSeconds(5), Duration.ofSeconds(2)).build());
         }
 
         @Override
@@ -208,7 +209,7 @@ public abstract class QuarantineKeys {
 
         @Override
         protected DataKey newDataKey(Map<String, String> context) {
-            GenerateDataKeyResponse key = client().generateDataKey(b -> b.keyId(keyId).keySpec(DataKeySpec.AES_256)
+            GenerateDataKeyResponse key = client.get().generateDataKey(b -> b.keyId(keyId).keySpec(DataKeySpec.AES_256)
                     .encryptionContext(context));
             return new DataKey(key.plaintext().asByteArray(), key.ciphertextBlob().asByteArray());
         }
@@ -216,22 +217,8 @@ public abstract class QuarantineKeys {
         @Override
         protected byte[] unwrap(byte[] wrapped, Map<String, String> context) {
             // The wrapped key names its KMS key; the configured one may have been replaced since.
-            return client().decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(wrapped))
+            return client.get().decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(wrapped))
                     .encryptionContext(context)).plaintext().asByteArray();
-        }
-
-        private KmsClient client() {
-            KmsClient c = client;
-            if (c == null) {
-                synchronized (this) {
-                    if (client == null) {
-                        client = SdkClients.configured(KmsClient.builder(), env, "KMS_ENDPOINT", Duration.ofSeconds(5),
-                                Duration.ofSeconds(2)).build();
-                    }
-                    c = client;
-                }
-            }
-            return c;
         }
     }
 }
