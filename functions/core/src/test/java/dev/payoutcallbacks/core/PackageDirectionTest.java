@@ -156,26 +156,18 @@ class PackageDirectionTest {
 
     /** Inline qualified type names whose simple name clashes with nothing the file imports, declares or qualifies. */
     static List<String> inlineQualifiedNames(String source) {
-        String code = code(source);
+        Names names = Names.of(source);
         Map<String, String> imported = new LinkedHashMap<>();
-        Matcher imports = IMPORT.matcher(code);
-        while (imports.find()) {
-            String name = imports.group(1);
-            imported.put(name.substring(name.lastIndexOf('.') + 1), name);
-        }
-        String body = IMPORT.matcher(code).replaceAll("").replaceAll("(?m)^package\\s+[\\w.]+\\s*;", "");
+        names.imported().forEach(name -> imported.put(simpleName(name), name));
         Map<String, TreeSet<String>> qualified = new LinkedHashMap<>();
-        Matcher inline = INLINE.matcher(body);
-        while (inline.find()) {
-            String name = inline.group(1);
-            qualified.computeIfAbsent(name.substring(name.lastIndexOf('.') + 1), k -> new TreeSet<>()).add(name);
-        }
+        names.inline().forEach(name -> qualified.computeIfAbsent(simpleName(name), k -> new TreeSet<>()).add(name));
         List<String> avoidable = new ArrayList<>();
-        qualified.forEach((simple, names) -> {
-            boolean clashes = names.size() > 1 || imported.containsKey(simple) && !names.contains(imported.get(simple))
-                    || Pattern.compile("\\b(class|record|enum|interface)\\s+" + simple + "\\b").matcher(body).find();
+        qualified.forEach((simple, same) -> {
+            boolean clashes = same.size() > 1 || imported.containsKey(simple) && !same.contains(imported.get(simple))
+                    || Pattern.compile("\\b(class|record|enum|interface)\\s+" + simple + "\\b")
+                            .matcher(names.body()).find();
             if (!clashes) {
-                avoidable.addAll(names);
+                avoidable.addAll(same);
             }
         });
         return avoidable;
@@ -216,18 +208,33 @@ class PackageDirectionTest {
 
     /** Imported and inline-qualified names, comments and string literals left out. */
     static TreeSet<String> namesUsed(String source) {
-        String code = code(source);
-        TreeSet<String> names = new TreeSet<>();
-        Matcher imports = IMPORT.matcher(code);
-        while (imports.find()) {
-            names.add(imports.group(1));
+        Names names = Names.of(source);
+        TreeSet<String> used = new TreeSet<>(names.imported());
+        used.addAll(names.inline());
+        return used;
+    }
+
+    /** A source's imported names, its inline qualified names, and its code past the imports. */
+    private record Names(List<String> imported, List<String> inline, String body) {
+        static Names of(String source) {
+            String code = code(source);
+            List<String> imported = new ArrayList<>();
+            Matcher imports = IMPORT.matcher(code);
+            while (imports.find()) {
+                imported.add(imports.group(1));
+            }
+            String body = IMPORT.matcher(code).replaceAll("").replaceAll("(?m)^package\\s+[\\w.]+\\s*;", "");
+            List<String> inline = new ArrayList<>();
+            Matcher qualified = INLINE.matcher(body);
+            while (qualified.find()) {
+                inline.add(qualified.group(1));
+            }
+            return new Names(imported, inline, body);
         }
-        String body = IMPORT.matcher(code).replaceAll("").replaceAll("(?m)^package\\s+[\\w.]+\\s*;", "");
-        Matcher inline = INLINE.matcher(body);
-        while (inline.find()) {
-            names.add(inline.group(1));
-        }
-        return names;
+    }
+
+    private static String simpleName(String qualified) {
+        return qualified.substring(qualified.lastIndexOf('.') + 1);
     }
 
     private static String code(String source) {
