@@ -185,12 +185,20 @@ public final class PayoutLedger {
             if (disagreementKey != null && seen.contains(seenKey(disagreementKey))) {
                 return new Applied(ApplyResult.DUPLICATE, current, attempt, readUnits, writeUnits, null); // the same disagreement again
             }
-            if (newsSeen && disagreementKey == null) {
+            if (newsSeen && (disagreementKey == null || seen.contains(seenKey(outcome.statementKey())))) {
+                // The same news saying the same thing (or this very message, recorded before the payout knew
+                // what it now disagrees with): one record.
                 return new Applied(ApplyResult.DUPLICATE, current, attempt, readUnits, writeUnits, null);
             }
             PayoutDecision decision = PayoutDecision.decide(current, outcome, otherAdjustment);
             List<SdkBytes> keys = decision.disagrees() ? List.of(seenKey(disagreementKey)) : newsKeys;
             List<String> recordedAs = decision.disagrees() ? List.of(disagreementKey) : newsRecordedAs;
+            if (!decision.disagrees() && outcome.statesWhatIsUnknownTo(decision.next())) {
+                // Recorded without being compared on everything it says: what it said is kept with its news.
+                keys = append(keys, seenKey(outcome.statementKey()));
+                recordedAs = append(recordedAs == null ? List.of(outcome.dedupKey()) : recordedAs,
+                        outcome.statementKey());
+            }
             boolean recordOnly = exists && (decision.result() == ApplyResult.STALE || decision.result() == ApplyResult.CONFLICT);
             try {
                 Map<String, AttributeValue> after;
@@ -224,6 +232,12 @@ public final class PayoutLedger {
         }
         throw new ApplyContention("payout " + outcome.payoutReference() + " still changing after "
                 + settings.maxAttempts() + " attempts");
+    }
+
+    private static <T> List<T> append(List<T> list, T element) {
+        List<T> longer = new ArrayList<>(list);
+        longer.add(element);
+        return longer;
     }
 
     /**

@@ -125,6 +125,24 @@ public final class PayoutOutcome {
                 : dedupKey() + "|AMOUNT|" + moneyText(adjustmentAmount);
     }
 
+    /**
+     * The news with what it says that the money checks compare (amount, provider payout id, bank reference).
+     * Recorded beside the news when the payout did not know one of these yet, so it was not compared: a copy of
+     * the same message stays a DUPLICATE after the payout learns another value from elsewhere (a second record
+     * of one message would be counted twice), while the same news saying something else is still decided.
+     */
+    public String statementKey() {
+        return dedupKey() + "|SAYS|" + moneyText(amount) + "|" + (providerPayoutId == null ? "" : providerPayoutId)
+                + "|" + (bankReference == null ? "" : bankReference);
+    }
+
+    /** True when {@code state} lacks a value this outcome states, so the two were not compared on it. */
+    public boolean statesWhatIsUnknownTo(PayoutState state) {
+        return amount != null && state.amount() == null
+                || providerPayoutId != null && state.providerPayoutId() == null
+                || bankReference != null && state.bankReference() == null;
+    }
+
     private static String moneyText(Money m) {
         return m == null ? "" : m.amount().stripTrailingZeros().toPlainString() + " " + m.currency();
     }

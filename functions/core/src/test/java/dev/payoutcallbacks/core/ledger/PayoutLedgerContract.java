@@ -14,6 +14,7 @@ import dev.payoutcallbacks.core.payout.PayoutOutcome;
 import dev.payoutcallbacks.core.payout.PayoutRecord;
 import dev.payoutcallbacks.core.payout.PayoutState;
 import dev.payoutcallbacks.core.payout.PayoutStatus;
+import dev.payoutcallbacks.core.payout.Registration;
 import dev.payoutcallbacks.core.payout.UnknownPayout;
 import dev.payoutcallbacks.core.testing.TestTables;
 import java.math.BigDecimal;
@@ -396,6 +397,29 @@ abstract class PayoutLedgerContract {
         assertEquals(2, record.state().anomalies());
         assertEquals(3, record.history().size());
         assertEquals(record.history().stream().mapToInt(h -> h.seenKeys().size()).sum(), seen("po-21").size());
+    }
+
+    /**
+     * A message recorded before the payout knew its amount (a late pending, STALE after an amountless failure) is
+     * one record: its copy after the registration told another amount is its duplicate, not a second record.
+     * Found by the model test (seed 6254856252878: one message recorded STALE and CONFLICT).
+     */
+    @Test
+    void aCopyOfAMessageRecordedBeforeTheAmountWasKnownIsItsDuplicate() {
+        ledger.apply(outcome("po-31", PayoutStatus.FAILED).build());
+        PayoutOutcome late = outcome("po-31", PayoutStatus.PENDING).stage("processing")
+                .amount(Money.parse("11.00", "USD")).build();
+        assertEquals(ApplyResult.STALE, ledger.apply(late).result());
+        new PayoutRegistrations(ledger).register(new Registration("po-31", "test", Money.parse("10.00", "USD"), null,
+                null, Instant.parse("2026-11-21T07:00:00Z")));
+        assertEquals(ApplyResult.DUPLICATE, ledger.apply(late).result(), "the same message again");
+        Applied other = ledger.apply(outcome("po-31", PayoutStatus.PENDING).stage("processing")
+                .amount(Money.parse("12.00", "USD")).build());
+        assertEquals(ApplyResult.CONFLICT, other.result(), "the same news with other money is still decided");
+        assertTrue(other.anomaly().startsWith("amount_mismatch"), other.anomaly());
+        PayoutRecord record = settled("po-31");
+        assertEquals(3, record.history().size());
+        assertEquals(record.history().stream().mapToInt(h -> h.seenKeys().size()).sum(), seen("po-31").size());
     }
 
     @Test
